@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/store"
+	"golang.org/x/term"
+)
+
+// App is what every command needs. cmd/cabinet builds it from the process;
+// tests build it with buffers, a fixed clock and a fake keyring.
+type App struct {
+	In     io.Reader
+	Out    io.Writer
+	Err    io.Writer
+	Getenv func(string) string
+	Now    func() time.Time
+	// Keyring is the OS keyring; nil means none.
+	Keyring crypto.Keyring
+	// Terminal reports whether a stream is an interactive terminal.
+	Terminal func(any) bool
+	// Passphrase asks for a passphrase on the terminal; nil when there is
+	// no terminal to ask.
+	Passphrase crypto.Passphrase
+
+	// Global flags.
+	storeDir     string
+	identityFile string
+}
+
+// NewApp wires an App to the running process.
+func NewApp() *App {
+	timeout := crypto.DefaultKeyringTimeout
+	if d, err := time.ParseDuration(os.Getenv("CABINET_KEYRING_TIMEOUT")); err == nil && d > 0 {
+		timeout = d
+	}
+	return &App{
+		In:         os.Stdin,
+		Out:        os.Stdout,
+		Err:        os.Stderr,
+		Getenv:     os.Getenv,
+		Now:        time.Now,
+		Keyring:    crypto.OSKeyring{Timeout: timeout},
+		Terminal:   isTerminal,
+		Passphrase: ttyPassphrase,
+	}
+}
+
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// ttyPassphrase reads a passphrase from the controlling terminal without
+// echo, so that it works even when stdin is a pipe.
+func ttyPassphrase(prompt string) ([]byte, error) {
+	tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0)
+	if err != nil {
+		return nil, errors.New("no terminal to ask for the passphrase")
+	}
+	defer tty.Close()
+	fmt.Fprint(tty, prompt)
+	pass, err := term.ReadPassword(int(tty.Fd()))
+	fmt.Fprintln(tty)
+	return pass, err
+}
+
+// storeDirectory says which store a command works on: --store, then
+// $CABINET_STORE, then the nearest folder upwards holding .cabinet/, then
+// the user's default store.
+func (a *App) storeDirectory() (string, error) {
+	if a.storeDir != "" {
+		return a.storeDir, nil
+	}
+	if d := a.Getenv("CABINET_STORE"); d != "" {
+		return d, nil
+	}
+	wd, err := os.Getwd()
+	if err == nil {
+		if d, err := store.Find(wd); err == nil {
+			return d, nil
+		}
+	}
+	return a.defaultStore()
+}
+
+// defaultStore is $XDG_DATA_HOME/cabinet/store, by default
+// ~/.local/share/cabinet/store.
+func (a *App) defaultStore() (string, error) {
+	if d := a.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "cabinet", "store"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("cannot find the default store: %w", err)
+	}
+	return filepath.Join(home, ".local", "share", "cabinet", "store"), nil
+}
+
+func (a *App) openStore() (*store.Store, error) {
+	dir, err := a.storeDirectory()
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(dir)
+}
+
+func (a *App) sources() crypto.Sources {
+	src := crypto.Sources{File: a.identityFile, Getenv: a.Getenv, Keyring: a.Keyring}
+	if a.Terminal(os.Stdin) || a.Terminal(os.Stderr) {
+		src.Passphrase = a.Passphrase
+	}
+	return src
+}
+
+func (a *App) identity() (*crypto.Identity, error) {
+	return a.sources().Resolve()
+}
+
+// act resolves who is acting: the member whose key the identity holds.
+func (a *App) act(s *store.Store, id *crypto.Identity) store.Act {
+	actor := "unknown"
+	if name, ok := s.MemberOf(id.PublicKeys()); ok {
+		actor = name
+	}
+	return store.Act{Actor: actor, Now: a.Now()}
+}
+
+// defaultMemberName is $USER made into a valid member name.
+func (a *App) defaultMemberName() string {
+	name := strings.ToLower(a.Getenv("USER"))
+	var b strings.Builder
+	for _, r := range name {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-' {
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 || !(b.String()[0] >= 'a' && b.String()[0] <= 'z' || b.String()[0] >= '0' && b.String()[0] <= '9') {
+		return "me"
+	}
+	return b.String()
+}

@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/inventory"
+	"github.com/cabinethq/cabinet/store"
+)
+
+// ExitCode is the process's exit status (DESIGN.md, "Command line").
+type ExitCode int
+
+const (
+	ExitOK         ExitCode = 0
+	ExitFailed     ExitCode = 1
+	ExitUsage      ExitCode = 2
+	ExitNotFound   ExitCode = 3
+	ExitNoIdentity ExitCode = 4 // no identity may read it
+	ExitCorrupt    ExitCode = 5 // corrupt or tampered data
+	ExitConflict   ExitCode = 6
+)
+
+// usageError marks bad input on the command line: a flag, an argument, a
+// path or a value.
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+func (u usageError) Unwrap() error { return u.err }
+
+func usage(err error) error { return usageError{err} }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// exitCodeOf maps an error to the exit code a script can act on.
+func exitCodeOf(err error) ExitCode {
+	var u usageError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &u), errors.Is(err, inventory.ErrInvalidPath), errors.Is(err, store.ErrEmptyValue), errors.Is(err, crypto.ErrTooLarge):
+		return ExitUsage
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrNoStore):
+		return ExitNotFound
+	case errors.Is(err, crypto.ErrNoMatch), errors.Is(err, crypto.ErrNoIdentity),
+		errors.Is(err, crypto.ErrKeyringUnavailable), errors.Is(err, crypto.ErrWrongPassphrase):
+		return ExitNoIdentity
+	case errors.Is(err, store.ErrCorrupt), errors.Is(err, crypto.ErrTampered):
+		return ExitCorrupt
+	case errors.Is(err, store.ErrLocked):
+		return ExitConflict
+	}
+	return ExitFailed
+}
+
+// printError writes err on one line, with its hint after a semicolon.
+func printError(w io.Writer, err error) {
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	if hint := inventory.HintOf(err); hint != "" {
+		msg += "; " + hint
+	}
+	fmt.Fprintf(w, "cabinet: %s\n", msg)
+}

@@ -1,0 +1,165 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/cabinethq/cabinet/inventory"
+	"github.com/spf13/cobra"
+)
+
+func newGetCmd(a *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "get PATH[@STATE|#N]",
+		Short: "Print a secret's value, for scripts",
+		Long: `Print the value of a secret to standard output, exactly as stored: no
+newline is added when the output is piped or redirected, so
+  psql "password=$(cabinet get prod/db/password)"
+gets the bare value. On a terminal a newline is added after it.
+
+By default the current version is printed; @pending, @previous, @retired or
+#N name another. "secret://" before the path is accepted. The read is
+recorded in the audit log.`,
+		Example: `  cabinet get prod/db/password
+  cabinet get prod/db/password@previous
+  cabinet get secret://prod/db/password#3 > /dev/null`,
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completePaths(a),
+		RunE: func(c *cobra.Command, args []string) error {
+			return runGet(a, args[0])
+		},
+	}
+}
+
+func runGet(a *App, ref string) error {
+	path, sel, err := inventory.ParseRef(ref)
+	if err != nil {
+		return usage(err)
+	}
+	s, err := a.openStore()
+	if err != nil {
+		return err
+	}
+	if err := s.ValidatePath(path); err != nil {
+		return usage(err)
+	}
+	id, err := a.identity()
+	if err != nil {
+		return err
+	}
+	value, _, err := s.Read(path, sel, id, a.act(s, id))
+	if err != nil {
+		return err
+	}
+	if _, err := a.Out.Write(value); err != nil {
+		return err
+	}
+	if a.Terminal(a.Out) && !bytes.HasSuffix(value, []byte("\n")) {
+		fmt.Fprintln(a.Out)
+	}
+	return nil
+}
+
+func newShowCmd(a *App) *cobra.Command {
+	var asJSON bool
+	c := &cobra.Command{
+		Use:   "show PATH",
+		Short: "Show a secret's metadata and versions, never its value",
+		Long: `Show a secret's owner, description, tags, rotation policy and deadline,
+who can read it, and its versions with their state, creation time and author.
+The value is never shown: use ` + "`cabinet get`" + `.`,
+		Example:           "  cabinet show prod/db/password\n  cabinet show prod/db/password --json",
+		Args:              cobra.ExactArgs(1),
+		ValidArgsFunction: completePaths(a),
+		RunE: func(c *cobra.Command, args []string) error {
+			return runShow(a, args[0], asJSON)
+		},
+	}
+	c.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
+	return c
+}
+
+func runShow(a *App, path string, asJSON bool) error {
+	s, err := a.openStore()
+	if err != nil {
+		return err
+	}
+	if err := s.ValidatePath(path); err != nil {
+		return usage(err)
+	}
+	sec, err := s.Load(path)
+	if err != nil {
+		return err
+	}
+	now := a.Now()
+	e := entryOf(sec, now, s.Config.Warning)
+	if asJSON {
+		enc := json.NewEncoder(a.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(e)
+	}
+	scope, _ := s.Recipients.ScopeOf(path)
+	w := a.Out
+	fmt.Fprintf(w, "path:        %s\n", e.Path)
+	fmt.Fprintf(w, "owner:       %s\n", e.Owner)
+	if e.Description != "" {
+		fmt.Fprintf(w, "description: %s\n", e.Description)
+	}
+	if len(e.Tags) > 0 {
+		fmt.Fprintf(w, "tags:        %s\n", strings.Join(e.Tags, ", "))
+	}
+	fmt.Fprintf(w, "status:      %s\n", e.Status)
+	fmt.Fprintf(w, "rotation:    %s\n", explainDeadline(sec, now, s.Config.Warning))
+	if e.Runbook != "" {
+		fmt.Fprintf(w, "runbook:     %s\n", e.Runbook)
+	}
+	fmt.Fprintf(w, "scope:       %s (%s)\n", scope, strings.Join(s.Recipients.ReadersOf(path), ", "))
+	for _, x := range e.Exposures {
+		fmt.Fprintf(w, "exposed:     %s lost access on %s\n", x.Member, x.At.Format(time.DateOnly))
+	}
+	fmt.Fprintln(w, "versions:")
+	for _, v := range e.Versions {
+		fmt.Fprintf(w, "  v%-4d %-9s %s  by %s\n", v.Version, v.State, v.Created.Format(time.RFC3339), v.Author)
+	}
+	return nil
+}
+
+// explainDeadline says in words where a secret stands, e.g. "rotated 97
+// days ago, policy 90d: 7 days overdue".
+func explainDeadline(sec *inventory.Secret, now time.Time, warning time.Duration) string {
+	cur := sec.CurrentVersion()
+	if cur == nil {
+		return "no value yet"
+	}
+	age := int(now.Sub(cur.Created).Hours() / 24)
+	if sec.Rotation.Every.IsZero() {
+		return fmt.Sprintf("set %s, no rotation policy", days(age, "ago"))
+	}
+	deadline, _ := inventory.Deadline(sec)
+	left := int(deadline.Sub(now).Hours() / 24)
+	head := fmt.Sprintf("rotated %s, policy %s", days(age, "ago"), sec.Rotation.Every)
+	switch inventory.StatusAt(sec, now, warning) {
+	case inventory.StatusOverdue:
+		return fmt.Sprintf("%s: %s overdue (deadline %s)", head, plural(-left, "day"), deadline.Format(time.DateOnly))
+	case inventory.StatusDue:
+		return fmt.Sprintf("%s: due in %s (deadline %s)", head, plural(left, "day"), deadline.Format(time.DateOnly))
+	}
+	return fmt.Sprintf("%s: next rotation by %s (in %s)", head, deadline.Format(time.DateOnly), plural(left, "day"))
+}
+
+func days(n int, suffix string) string {
+	if n <= 0 {
+		return "today"
+	}
+	return plural(n, "day") + " " + suffix
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

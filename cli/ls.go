@@ -1,0 +1,197 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/cabinethq/cabinet/inventory"
+	"github.com/cabinethq/cabinet/store"
+	"github.com/spf13/cobra"
+)
+
+type lsOptions struct {
+	prefix  string
+	due     bool
+	overdue bool
+	json    bool
+}
+
+func newLsCmd(a *App) *cobra.Command {
+	var o lsOptions
+	c := &cobra.Command{
+		Use:   "ls [PREFIX]",
+		Short: "List secrets with owner, version, status and deadline",
+		Long: `List the secrets of the store: path, owner, current version, status and
+rotation deadline. No identity is needed: metadata is not encrypted.
+
+Statuses: overdue, due (within the store's warning window), ok, no-policy,
+no-value, rotating (a pending version exists) and exposed (a member who could
+read it lost access: rotate it now).
+
+A secret file that cannot be read is reported on stderr by name, the others
+are still listed, and the exit code is 5.`,
+		Example: `  cabinet ls
+  cabinet ls prod/db
+  cabinet ls --due --json | jq -r '.[].path'`,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: completePaths(a),
+		RunE: func(c *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				o.prefix = args[0]
+			}
+			return runLs(a, o)
+		},
+	}
+	c.Flags().BoolVar(&o.due, "due", false, "only secrets that are due or overdue")
+	c.Flags().BoolVar(&o.overdue, "overdue", false, "only overdue secrets")
+	c.Flags().BoolVar(&o.json, "json", false, "print JSON for scripts")
+	c.MarkFlagsMutuallyExclusive("due", "overdue")
+	return c
+}
+
+// lsEntry is one secret in `ls --json` and `show --json`.
+type lsEntry struct {
+	Path        string          `json:"path"`
+	Owner       string          `json:"owner"`
+	Description string          `json:"description,omitempty"`
+	Tags        []string        `json:"tags"`
+	Version     *int            `json:"version"`
+	Status      string          `json:"status"`
+	Deadline    *time.Time      `json:"deadline"`
+	Every       string          `json:"every,omitempty"`
+	Runbook     string          `json:"runbook,omitempty"`
+	Readers     []string        `json:"readers"`
+	Versions    []versionEntry  `json:"versions"`
+	Exposures   []exposureEntry `json:"exposed,omitempty"`
+}
+
+type versionEntry struct {
+	Version int       `json:"version"`
+	State   string    `json:"state"`
+	Created time.Time `json:"created"`
+	Author  string    `json:"author"`
+}
+
+type exposureEntry struct {
+	Member string    `json:"member"`
+	At     time.Time `json:"at"`
+}
+
+func entryOf(sec *inventory.Secret, now time.Time, warning time.Duration) lsEntry {
+	e := lsEntry{
+		Path: sec.Path, Owner: sec.Owner, Description: sec.Description, Tags: sec.Tags,
+		Status: string(inventory.StatusAt(sec, now, warning)),
+		Every:  sec.Rotation.Every.String(), Runbook: sec.Rotation.Runbook,
+		Readers: sec.Readers, Versions: []versionEntry{},
+	}
+	if e.Tags == nil {
+		e.Tags = []string{}
+	}
+	if e.Readers == nil {
+		e.Readers = []string{}
+	}
+	if cur := sec.CurrentVersion(); cur != nil {
+		e.Version = &cur.Number
+	}
+	if d, ok := inventory.Deadline(sec); ok {
+		e.Deadline = &d
+	}
+	for _, v := range sec.Versions {
+		e.Versions = append(e.Versions, versionEntry{Version: v.Number, State: string(v.State), Created: v.Created, Author: v.Author})
+	}
+	for _, x := range sec.Exposures {
+		e.Exposures = append(e.Exposures, exposureEntry{Member: x.Member, At: x.At})
+	}
+	return e
+}
+
+func runLs(a *App, o lsOptions) error {
+	s, err := a.openStore()
+	if err != nil {
+		return err
+	}
+	secrets, bad, err := s.List()
+	if err != nil {
+		return err
+	}
+	now := a.Now()
+	entries := make([]lsEntry, 0, len(secrets))
+	for i := range secrets {
+		sec := &secrets[i]
+		if !underPrefix(sec.Path, o.prefix) {
+			continue
+		}
+		st := inventory.StatusAt(sec, now, s.Config.Warning)
+		if o.overdue && st != inventory.StatusOverdue || o.due && st != inventory.StatusOverdue && st != inventory.StatusDue {
+			continue
+		}
+		entries = append(entries, entryOf(sec, now, s.Config.Warning))
+	}
+	if o.json {
+		enc := json.NewEncoder(a.Out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(entries); err != nil {
+			return err
+		}
+	} else {
+		printTable(a.Out, entries, now)
+	}
+	return reportBad(a, bad)
+}
+
+// underPrefix matches whole segments: "prod/db" lists prod/db/... but not
+// prod/dbx/...
+func underPrefix(path, prefix string) bool {
+	prefix = strings.TrimSuffix(prefix, "/")
+	return prefix == "" || path == prefix || strings.HasPrefix(path, prefix+"/")
+}
+
+func printTable(w io.Writer, entries []lsEntry, now time.Time) {
+	if len(entries) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PATH\tOWNER\tVERSION\tSTATUS\tDEADLINE")
+	for _, e := range entries {
+		version, deadline := "-", "-"
+		if e.Version != nil {
+			version = fmt.Sprintf("v%d", *e.Version)
+		}
+		if e.Deadline != nil {
+			deadline = e.Deadline.Format("2006-01-02") + " (" + relative(*e.Deadline, now) + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Path, e.Owner, version, e.Status, deadline)
+	}
+	tw.Flush()
+}
+
+// relative says "in 12d", "3d ago" or "today".
+func relative(t, now time.Time) string {
+	d := t.Sub(now)
+	days := int(d.Hours() / 24)
+	switch {
+	case days > 0:
+		return fmt.Sprintf("in %dd", days)
+	case days < 0:
+		return fmt.Sprintf("%dd ago", -days)
+	case d >= 0:
+		return "today"
+	}
+	return "overdue today"
+}
+
+// reportBad prints each unreadable secret file on its own line and fails
+// with the corrupt-data exit code once the rest has been printed.
+func reportBad(a *App, bad []store.BadFile) error {
+	if len(bad) == 0 {
+		return nil
+	}
+	for _, b := range bad[1:] {
+		printError(a.Err, b)
+	}
+	return fmt.Errorf("%w; fix or restore it from Git history (`cabinet doctor` checks the store)", bad[0])
+}

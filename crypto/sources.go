@@ -1,0 +1,80 @@
+package crypto
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/cabinethq/cabinet/inventory"
+)
+
+// Environment variables that name identity sources.
+const (
+	EnvIdentityFile = "CABINET_IDENTITY_FILE"
+	EnvIdentity     = "CABINET_IDENTITY"
+)
+
+// ErrNoIdentity means no source holds an identity.
+var ErrNoIdentity = errors.New("no identity found")
+
+// NoIdentityHint says how to get one.
+const NoIdentityHint = "run `cabinet identity new` to create one in the OS keyring, or set CABINET_IDENTITY_FILE or CABINET_IDENTITY"
+
+// Sources are the places an identity may come from, in the order Resolve
+// tries them.
+type Sources struct {
+	File       string              // --identity; empty: use the environment
+	Getenv     func(string) string // os.Getenv in production
+	Keyring    Keyring
+	Passphrase Passphrase // nil when no terminal can be asked
+}
+
+// Resolve returns the first identity found: the identity file, then
+// CABINET_IDENTITY, then the OS keyring.
+func (s Sources) Resolve() (*Identity, error) {
+	if path, flag := s.identityFile(); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, inventory.WithHint(fmt.Errorf("%w: cannot read identity file %s (from %s): %v", ErrNoIdentity, path, flag, unwrapPathError(err)),
+				"check the path, or unset "+EnvIdentityFile+" to use CABINET_IDENTITY or the OS keyring")
+		}
+		return ParseIdentityFile(data, path, s.Passphrase)
+	}
+	if text := s.getenv(EnvIdentity); text != "" {
+		return ParseIdentity(text, EnvIdentity)
+	}
+	if s.Keyring == nil {
+		return nil, inventory.WithHint(ErrNoIdentity, NoIdentityHint)
+	}
+	text, err := s.Keyring.Get(KeyringService, KeyringUser)
+	if errors.Is(err, ErrKeyringEmpty) {
+		return nil, inventory.WithHint(ErrNoIdentity, NoIdentityHint)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ParseIdentity(text, "OS keyring")
+}
+
+// identityFile returns the identity file to use and what named it.
+func (s Sources) identityFile() (path, from string) {
+	if s.File != "" {
+		return s.File, "--identity"
+	}
+	return s.getenv(EnvIdentityFile), EnvIdentityFile
+}
+
+func (s Sources) getenv(k string) string {
+	if s.Getenv == nil {
+		return os.Getenv(k)
+	}
+	return s.Getenv(k)
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,45 @@
+package inventory
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
+
+// Event is one line of the audit log. It never holds a value.
+type Event struct {
+	Time    time.Time `json:"time"`
+	Actor   string    `json:"actor"`
+	Action  string    `json:"action"`
+	Path    string    `json:"path,omitempty"`
+	Version int       `json:"version,omitempty"`
+	Outcome string    `json:"outcome"`
+	Detail  string    `json:"detail,omitempty"`
+	Prev    string    `json:"prev"` // SHA-256 of the previous line of the same file, hex
+}
+
+// Audit actions written by the foundation; later features add their own.
+const (
+	ActionRead         = "read"
+	ActionSet          = "set"
+	ActionEdit         = "edit"
+	ActionRemove       = "remove"
+	ActionMemberAdd    = "member-add"
+	ActionMemberRemove = "member-remove"
+	ActionScopeSet     = "scope-set"
+	ActionReencrypt    = "reencrypt"
+)
+
+// Outcomes.
+const (
+	OutcomeOK     = "ok"
+	OutcomeDenied = "denied"
+	OutcomeFailed = "failed"
+)
+
+// ChainHash is the value the next line's Prev holds: the SHA-256 of a line's
+// bytes without its newline. The first line of a file has Prev "".
+func ChainHash(line []byte) string {
+	sum := sha256.Sum256(line)
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,182 @@
+package inventory
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// FormatVersion is the value of the "cabinet:" field that this build writes
+// and reads.
+const FormatVersion = 1
+
+// State is where a version stands in the rotation.
+type State string
+
+const (
+	Current  State = "current"  // the value in use
+	Pending  State = "pending"  // a rotation in progress
+	Previous State = "previous" // the one before current, kept for rollback
+	Retired  State = "retired"  // older ones; their values may be dropped
+)
+
+// Valid reports whether s is one of the four states.
+func (s State) Valid() bool {
+	switch s {
+	case Current, Pending, Previous, Retired:
+		return true
+	}
+	return false
+}
+
+// Secret is one secret: plain metadata plus its versions, newest first.
+// Values are age ciphertexts (ASCII armor); this package never sees a
+// plaintext value.
+type Secret struct {
+	Path        string
+	Owner       string
+	Description string
+	Rotation    Rotation
+	Tags        []string
+	// Readers are the members whose keys the values are encrypted to, and
+	// ReadersSum a digest of those keys, so that a change of scope or key is
+	// noticed and a re-encryption can be resumed.
+	Readers    []string
+	ReadersSum string
+	Exposures  []Exposure
+	Versions   []Version
+}
+
+// Rotation is a secret's rotation policy.
+type Rotation struct {
+	Every   Every  // zero: no policy
+	Runbook string // optional runbook name
+}
+
+// Version is one value of a secret.
+type Version struct {
+	Number  int
+	State   State
+	Created time.Time
+	Author  string
+	Value   string // ASCII-armored age ciphertext; empty once dropped
+}
+
+// Exposure records that a member who could read the secret lost access: the
+// values they could read must be rotated.
+type Exposure struct {
+	Member string
+	At     time.Time
+}
+
+// ErrNoVersion is returned when a selector names no version of a secret.
+var ErrNoVersion = errors.New("no such version")
+
+// Version returns the version that sel picks.
+func (s *Secret) Version(sel Selector) (*Version, error) {
+	want := sel.State
+	if want == "" && sel.Number == 0 {
+		want = Current
+	}
+	for i := range s.Versions {
+		v := &s.Versions[i]
+		if (sel.Number > 0 && v.Number == sel.Number) || (sel.Number == 0 && v.State == want) {
+			return v, nil
+		}
+	}
+	return nil, fmt.Errorf("%s has no version %s: %w", s.Path, sel, ErrNoVersion)
+}
+
+// CurrentVersion returns the current version, or nil when there is none.
+func (s *Secret) CurrentVersion() *Version {
+	v, _ := s.Version(Selector{State: Current})
+	return v
+}
+
+// AddCurrent stores a new value as the current version, rotating in one
+// step: the old current becomes previous and the old previous retired. A
+// pending version is left alone.
+func (s *Secret) AddCurrent(ciphertext, author string, now time.Time) Version {
+	for i := range s.Versions {
+		switch s.Versions[i].State {
+		case Previous:
+			s.Versions[i].State = Retired
+		case Current:
+			s.Versions[i].State = Previous
+		}
+	}
+	v := Version{Number: s.nextNumber(), State: Current, Created: now.UTC().Truncate(time.Second), Author: author, Value: ciphertext}
+	s.Versions = slices.Insert(s.Versions, 0, v)
+	s.sortVersions()
+	return v
+}
+
+func (s *Secret) nextNumber() int {
+	n := 0
+	for _, v := range s.Versions {
+		n = max(n, v.Number)
+	}
+	return n + 1
+}
+
+// sortVersions keeps versions newest first, as the file format wants.
+func (s *Secret) sortVersions() {
+	slices.SortStableFunc(s.Versions, func(a, b Version) int { return b.Number - a.Number })
+}
+
+// Validate checks the rules that a secret file must follow beyond its
+// syntax. It names the field at fault.
+func (s *Secret) Validate(environments []string) error {
+	if err := ValidatePath(s.Path, environments); err != nil {
+		return err
+	}
+	if strings.TrimSpace(s.Owner) == "" {
+		return fmt.Errorf("owner: is required (a team or a person)")
+	}
+	if s.Rotation.Runbook != "" {
+		if err := validateSegment(s.Rotation.Runbook); err != nil {
+			return fmt.Errorf("rotation.runbook: %q is not a runbook name: it %w", s.Rotation.Runbook, err)
+		}
+	}
+	count := map[State]int{}
+	seen := map[int]bool{}
+	for i, v := range s.Versions {
+		if v.Number < 1 {
+			return fmt.Errorf("versions[%d]: version must be a positive number", i)
+		}
+		if seen[v.Number] {
+			return fmt.Errorf("versions[%d]: version %d appears twice", i, v.Number)
+		}
+		seen[v.Number] = true
+		if !v.State.Valid() {
+			return fmt.Errorf("versions[%d]: state %q is not current, pending, previous or retired", i, v.State)
+		}
+		count[v.State]++
+		if v.Value == "" && v.State != Retired {
+			return fmt.Errorf("versions[%d]: a %s version needs a value", i, v.State)
+		}
+		if v.Value != "" && !LooksArmored(v.Value) {
+			return fmt.Errorf("versions[%d]: value is not a complete age ciphertext (truncated?)", i)
+		}
+	}
+	for _, st := range []State{Current, Pending, Previous} {
+		if count[st] > 1 {
+			return fmt.Errorf("versions: %d versions are %s; at most one may be", count[st], st)
+		}
+	}
+	return nil
+}
+
+const (
+	armorBegin = "-----BEGIN AGE ENCRYPTED FILE-----"
+	armorEnd   = "-----END AGE ENCRYPTED FILE-----"
+)
+
+// LooksArmored reports whether v is framed as one whole ASCII-armored age
+// file. It catches a truncated file; the cryptographic check is crypto's.
+func LooksArmored(v string) bool {
+	v = strings.TrimSpace(v)
+	return strings.HasPrefix(v, armorBegin) && strings.HasSuffix(v, armorEnd)
+}

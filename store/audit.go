@@ -1,0 +1,110 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/cabinethq/cabinet/inventory"
+)
+
+// Audit appends e to audit/<actor>.jsonl, chained to the file's last line by
+// its SHA-256, and syncs the file before returning. Every command and screen
+// that reads or changes a secret, a member or a scope records it here. The
+// event must not hold a value; events carry paths, versions and outcomes.
+func (s *Store) Audit(e inventory.Event) error {
+	dir := filepath.Join(s.Dir, auditDir)
+	if err := os.MkdirAll(dir, dirPerm); err != nil {
+		return fmt.Errorf("failed to write the audit log: %w", err)
+	}
+	name := filepath.Join(dir, auditFileName(e.Actor))
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_APPEND, filePerm)
+	if err != nil {
+		return fmt.Errorf("failed to write the audit log: %w", err)
+	}
+	defer f.Close()
+	// Two processes of the same member (a get in a pipeline while the TUI is
+	// open) must not interleave or chain to the same line.
+	if err := lockFileBlocking(f); err != nil {
+		return fmt.Errorf("failed to lock %s: %w", s.RelName(name), err)
+	}
+	defer unlockFile(f)
+	last, endsInNewline, err := lastLine(f)
+	if err != nil {
+		return fmt.Errorf("failed to read %s: %w", s.RelName(name), err)
+	}
+	if last != nil {
+		e.Prev = inventory.ChainHash(last)
+	}
+	e.Time = e.Time.UTC()
+	line, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if !endsInNewline {
+		buf.WriteByte('\n') // a torn last line stays a line of its own
+	}
+	buf.Write(line)
+	buf.WriteByte('\n')
+	if _, err := f.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("failed to write %s: %w", s.RelName(name), err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("failed to sync %s: %w", s.RelName(name), err)
+	}
+	return nil
+}
+
+// auditFileName keeps a file name safe whatever the actor is called.
+func auditFileName(actor string) string {
+	if inventory.ValidateMemberName(actor) != nil {
+		actor = "unknown"
+	}
+	return actor + ".jsonl"
+}
+
+// lastLine returns the last line of f without its newline (nil for an empty
+// file) and whether the file ends in a newline. It reads only the tail.
+func lastLine(f *os.File) (line []byte, endsInNewline bool, err error) {
+	size, err := f.Seek(0, io.SeekEnd)
+	if err != nil || size == 0 {
+		return nil, true, err
+	}
+	const chunk = 64 << 10
+	var tail []byte
+	for off := size; off > 0; {
+		n := min(chunk, off)
+		off -= n
+		buf := make([]byte, n, int(n)+len(tail))
+		if _, err := f.ReadAt(buf, off); err != nil {
+			return nil, false, err
+		}
+		tail = append(buf, tail...)
+		endsInNewline = bytes.HasSuffix(tail, []byte("\n"))
+		body := bytes.TrimSuffix(tail, []byte("\n"))
+		if i := bytes.LastIndexByte(body, '\n'); i >= 0 || off == 0 {
+			return bytes.Clone(body[i+1:]), endsInNewline, nil
+		}
+	}
+	return nil, true, nil
+}
+
+// AuditFiles lists the audit logs, for doctor and verification.
+func (s *Store) AuditFiles() ([]string, error) {
+	entries, err := os.ReadDir(filepath.Join(s.Dir, auditDir))
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".jsonl") {
+			names = append(names, filepath.Join(auditDir, e.Name()))
+		}
+	}
+	return names, nil
+}

@@ -1,0 +1,143 @@
+package store
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/inventory"
+)
+
+// AddMember adds a member (or changes a member's key) and puts them in the
+// given scopes, then re-encrypts what that changes. Running it again after
+// an interruption finishes the re-encryption.
+func (s *Store) AddMember(name, key string, scopes []string, id *crypto.Identity, act Act) (RekeyResult, error) {
+	if err := inventory.ValidateMemberName(name); err != nil {
+		return RekeyResult{}, err
+	}
+	key = strings.TrimSpace(key)
+	if _, err := crypto.ParseRecipient(key); err != nil {
+		return RekeyResult{}, fmt.Errorf("member %s: %w", name, err)
+	}
+	for i, sc := range scopes {
+		norm, err := inventory.NormalizeScope(sc, s.Config.Environments)
+		if err != nil {
+			return RekeyResult{}, err
+		}
+		scopes[i] = norm
+	}
+	return s.changeRecipients(id, act, inventory.ActionMemberAdd, name, func(r *inventory.Recipients) error {
+		if other, taken := s.MemberOf([]string{key}); taken && other != name {
+			return fmt.Errorf("that key is already member %s's", other)
+		}
+		r.Members[name] = key
+		for _, sc := range scopes {
+			if !slices.Contains(r.Scopes[sc], name) {
+				r.Scopes[sc] = append(r.Scopes[sc], name)
+			}
+		}
+		return nil
+	})
+}
+
+// RemoveMember takes a member out of every scope and the member list,
+// re-encrypts what they could read to the others, and marks it exposed.
+func (s *Store) RemoveMember(name string, id *crypto.Identity, act Act) (RekeyResult, error) {
+	return s.changeRecipients(id, act, inventory.ActionMemberRemove, name, func(r *inventory.Recipients) error {
+		if _, ok := r.Members[name]; !ok {
+			// Already gone: this is a re-run that finishes the re-encryption.
+			return nil
+		}
+		delete(r.Members, name)
+		for _, sc := range r.ScopeNames() {
+			r.Scopes[sc] = slices.DeleteFunc(r.Scopes[sc], func(m string) bool { return m == name })
+			if len(r.Scopes[sc]) == 0 {
+				return inventory.WithHint(fmt.Errorf("removing %s would leave scope %s with no members, and its secrets unreadable", name, sc),
+					"add another member to it first with `cabinet scopes set`")
+			}
+		}
+		return nil
+	})
+}
+
+// SetScope sets the members of a scope (a path prefix or "*").
+func (s *Store) SetScope(prefix string, members []string, id *crypto.Identity, act Act) (RekeyResult, error) {
+	prefix, err := inventory.NormalizeScope(prefix, s.Config.Environments)
+	if err != nil {
+		return RekeyResult{}, err
+	}
+	if len(members) == 0 {
+		return RekeyResult{}, fmt.Errorf("scope %s needs at least one member", prefix)
+	}
+	return s.changeRecipients(id, act, inventory.ActionScopeSet, prefix, func(r *inventory.Recipients) error {
+		for _, m := range members {
+			if _, ok := r.Members[m]; !ok {
+				return inventory.WithHint(fmt.Errorf("%s is not a member", m), "add them first with `cabinet members add "+m+" KEY`")
+			}
+		}
+		r.Scopes[prefix] = slices.Compact(slices.Sorted(slices.Values(members)))
+		return nil
+	})
+}
+
+// RemoveScope drops a scope; its paths fall back to a shorter prefix or "*".
+func (s *Store) RemoveScope(prefix string, id *crypto.Identity, act Act) (RekeyResult, error) {
+	prefix, err := inventory.NormalizeScope(prefix, s.Config.Environments)
+	if err != nil {
+		return RekeyResult{}, err
+	}
+	if prefix == inventory.DefaultScope {
+		return RekeyResult{}, fmt.Errorf("scope * cannot be removed: it covers every path no other scope names")
+	}
+	return s.changeRecipients(id, act, inventory.ActionScopeSet, prefix, func(r *inventory.Recipients) error {
+		delete(r.Scopes, prefix)
+		return nil
+	})
+}
+
+// Reencrypt brings every secret in line with its scope, for example after an
+// interrupted change of members.
+func (s *Store) Reencrypt(id *crypto.Identity, act Act) (RekeyResult, error) {
+	unlock, err := s.lock()
+	if err != nil {
+		return RekeyResult{}, err
+	}
+	defer unlock()
+	return s.rekeyAll(id, act)
+}
+
+// changeRecipients applies change to a copy of recipients.yaml, writes it
+// and re-encrypts. recipients.yaml is written first: if the process dies
+// half-way, the secrets not yet re-sealed are still readable by their old
+// readers, and a re-run (of the same command or `cabinet rekey`) sees them
+// as stale and finishes.
+func (s *Store) changeRecipients(id *crypto.Identity, act Act, action, subject string, change func(*inventory.Recipients) error) (RekeyResult, error) {
+	unlock, err := s.lock()
+	if err != nil {
+		return RekeyResult{}, err
+	}
+	defer unlock()
+	if err := s.readRecipients(); err != nil { // another writer may have changed it
+		return RekeyResult{}, err
+	}
+	next := inventory.Recipients{Members: maps.Clone(s.Recipients.Members), Scopes: map[string][]string{}}
+	for k, v := range s.Recipients.Scopes {
+		next.Scopes[k] = slices.Clone(v)
+	}
+	if err := change(&next); err != nil {
+		return RekeyResult{}, err
+	}
+	if err := next.Validate(); err != nil {
+		return RekeyResult{}, err
+	}
+	s.Recipients = next
+	if err := s.writeRecipients(); err != nil {
+		return RekeyResult{}, err
+	}
+	if err := s.Audit(act.event(action, "", 0, inventory.OutcomeOK, subject)); err != nil {
+		return RekeyResult{}, err
+	}
+	return s.rekeyAll(id, act)
+}

@@ -1,0 +1,277 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/cabinethq/cabinet/inventory"
+	"go.yaml.in/yaml/v3"
+)
+
+// Names inside a store.
+const (
+	metaDir        = ".cabinet"
+	configFile     = ".cabinet/store.yaml"
+	recipientsFile = "recipients.yaml"
+	secretsDir     = "secrets"
+	runbooksDir    = "runbooks"
+	auditDir       = "audit"
+	secretExt      = ".yaml"
+)
+
+var (
+	// ErrNotFound means the secret does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrNoStore means the folder holds no store.
+	ErrNoStore = errors.New("no cabinet store")
+)
+
+// Store is an inventory on disk.
+type Store struct {
+	Dir        string
+	Config     Config
+	Recipients inventory.Recipients
+}
+
+// Config is .cabinet/store.yaml.
+type Config struct {
+	Environments []string
+	Warning      time.Duration
+}
+
+type fileConfig struct {
+	Cabinet      int      `yaml:"cabinet"`
+	Environments []string `yaml:"environments,flow"`
+	Warning      string   `yaml:"warning"`
+}
+
+type fileRecipients struct {
+	Members map[string]string   `yaml:"members"`
+	Scopes  map[string][]string `yaml:"scopes"`
+}
+
+// Open reads the store in dir.
+func Open(dir string) (*Store, error) {
+	s := &Store{Dir: dir}
+	if err := s.readConfig(); err != nil {
+		return nil, err
+	}
+	if err := s.readRecipients(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Find returns the nearest folder, from dir upwards, that holds .cabinet/.
+func Find(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if fi, err := os.Stat(filepath.Join(d, metaDir)); err == nil && fi.IsDir() {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", inventory.WithHint(fmt.Errorf("%w in %s or any folder above it", ErrNoStore, abs),
+				"run `cabinet init` to create one, or set CABINET_STORE")
+		}
+	}
+}
+
+// Init creates a store in dir with one member, who alone is in the "*"
+// scope. dir must not hold a store already.
+func Init(dir, member, publicKey string) (*Store, error) {
+	if err := inventory.ValidateMemberName(member); err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(filepath.Join(dir, configFile)); err == nil {
+		return nil, inventory.WithHint(fmt.Errorf("%s already holds a cabinet store", dir), "use it as it is, or choose another folder")
+	}
+	s := &Store{
+		Dir:    dir,
+		Config: Config{Environments: inventory.DefaultEnvironments, Warning: inventory.DefaultWarning},
+		Recipients: inventory.Recipients{
+			Members: map[string]string{member: publicKey},
+			Scopes:  map[string][]string{inventory.DefaultScope: {member}},
+		},
+	}
+	for _, d := range []string{metaDir, secretsDir, runbooksDir, auditDir} {
+		if err := os.MkdirAll(filepath.Join(dir, d), dirPerm); err != nil {
+			return nil, fmt.Errorf("failed to create %s: %w", filepath.Join(dir, d), err)
+		}
+	}
+	if err := os.Chmod(dir, dirPerm); err != nil {
+		return nil, err
+	}
+	files := map[string]string{
+		".cabinet/.gitignore": "# local to this machine, never shared\nlock\ncache/\n",
+		".gitattributes":      "secrets/**/*.yaml merge=cabinet\n",
+		"secrets/.keep":       "",
+		"runbooks/.keep":      "",
+		"audit/.keep":         "",
+	}
+	for name, content := range files {
+		if err := writeFileAtomic(filepath.Join(dir, name), []byte(content)); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.writeConfig(); err != nil {
+		return nil, err
+	}
+	if err := s.writeRecipients(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) readConfig() error {
+	name := filepath.Join(s.Dir, configFile)
+	data, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return inventory.WithHint(fmt.Errorf("%w in %s (%s is missing)", ErrNoStore, s.Dir, configFile), "run `cabinet init` to create one")
+	}
+	if err != nil {
+		return err
+	}
+	var f fileConfig
+	if err := decodeStrict(data, &f); err != nil {
+		return fmt.Errorf("%s: %w: %v", name, ErrCorrupt, err)
+	}
+	if f.Cabinet != inventory.FormatVersion {
+		return fmt.Errorf("%s: %w: format version %d, want %d", name, ErrCorrupt, f.Cabinet, inventory.FormatVersion)
+	}
+	if len(f.Environments) == 0 {
+		f.Environments = inventory.DefaultEnvironments
+	}
+	for _, env := range f.Environments {
+		if err := inventory.ValidateMemberName(env); err != nil {
+			return fmt.Errorf("%s: %w: environments: %q is not a valid path segment", name, ErrCorrupt, env)
+		}
+	}
+	warning := inventory.DefaultWarning
+	if f.Warning != "" {
+		e, err := inventory.ParseEvery(f.Warning)
+		if err != nil {
+			return fmt.Errorf("%s: %w: warning: %v", name, ErrCorrupt, err)
+		}
+		warning = e.Duration()
+	}
+	s.Config = Config{Environments: f.Environments, Warning: warning}
+	return nil
+}
+
+func (s *Store) writeConfig() error {
+	warning := inventory.Every{N: int(s.Config.Warning / (24 * time.Hour)), Unit: 'd'}
+	return writeYAML(filepath.Join(s.Dir, configFile), fileConfig{
+		Cabinet: inventory.FormatVersion, Environments: s.Config.Environments, Warning: warning.String(),
+	})
+}
+
+func (s *Store) readRecipients() error {
+	name := filepath.Join(s.Dir, recipientsFile)
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return fmt.Errorf("failed to read %s: %w", name, err)
+	}
+	var f fileRecipients
+	if err := decodeStrict(data, &f); err != nil {
+		return fmt.Errorf("%s: %w: %v", name, ErrCorrupt, err)
+	}
+	r := inventory.Recipients{Members: f.Members, Scopes: f.Scopes}
+	if r.Members == nil {
+		r.Members = map[string]string{}
+	}
+	if r.Scopes == nil {
+		r.Scopes = map[string][]string{}
+	}
+	if err := r.Validate(); err != nil {
+		return fmt.Errorf("%s: %w: %v", name, ErrCorrupt, err)
+	}
+	s.Recipients = r
+	return nil
+}
+
+func (s *Store) writeRecipients() error {
+	return writeYAML(filepath.Join(s.Dir, recipientsFile), fileRecipients{
+		Members: s.Recipients.Members, Scopes: s.Recipients.Scopes,
+	})
+}
+
+func decodeStrict(data []byte, v any) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		return errors.New(oneLine(strings.TrimPrefix(err.Error(), "yaml: ")))
+	}
+	return nil
+}
+
+func writeYAML(name string, v any) error {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	if err := enc.Close(); err != nil {
+		return err
+	}
+	return writeFileAtomic(name, buf.Bytes())
+}
+
+// secretFile is where the secret at path lives.
+func (s *Store) secretFile(path string) string {
+	return filepath.Join(s.Dir, secretsDir, filepath.FromSlash(path)+secretExt)
+}
+
+// RelName is name relative to the store, for messages.
+func (s *Store) RelName(name string) string {
+	if rel, err := filepath.Rel(s.Dir, name); err == nil {
+		return filepath.ToSlash(rel)
+	}
+	return name
+}
+
+// ValidatePath checks a secret path against this store's environments.
+func (s *Store) ValidatePath(path string) error {
+	return inventory.ValidatePath(path, s.Config.Environments)
+}
+
+// Load reads one secret, values included.
+func (s *Store) Load(path string) (*inventory.Secret, error) {
+	if err := s.ValidatePath(path); err != nil {
+		return nil, err
+	}
+	name := s.secretFile(path)
+	data, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, inventory.WithHint(fmt.Errorf("secret %s %w", path, ErrNotFound), "`cabinet ls` lists the secrets")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("failed to read %s: %w", s.RelName(name), err)
+	}
+	sec, err := ParseSecret(data, path, s.Config.Environments)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.RelName(name), err)
+	}
+	return sec, nil
+}
+
+// save writes one secret atomically. The caller holds the lock.
+func (s *Store) save(sec *inventory.Secret) error {
+	if err := sec.Validate(s.Config.Environments); err != nil {
+		return err
+	}
+	data, err := FormatSecret(sec)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(s.secretFile(sec.Path), data)
+}
