@@ -147,4 +147,3 @@ func oneLineWithHint(err error) string {
 	}
 	return msg
 }
-

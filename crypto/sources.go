@@ -38,10 +38,10 @@ func (s Sources) Resolve() (*Identity, error) {
 			return nil, inventory.WithHint(fmt.Errorf("%w: cannot read identity file %s (from %s): %v", ErrNoIdentity, path, flag, unwrapPathError(err)),
 				"check the path, or unset "+EnvIdentityFile+" to use CABINET_IDENTITY or the OS keyring")
 		}
-		return ParseIdentityFile(data, path, s.Passphrase)
+		return unusable(ParseIdentityFile(data, path, s.Passphrase))
 	}
 	if text := s.getenv(EnvIdentity); text != "" {
-		return ParseIdentity(text, EnvIdentity)
+		return unusable(ParseIdentity(text, EnvIdentity))
 	}
 	if s.Keyring == nil {
 		return nil, inventory.WithHint(ErrNoIdentity, NoIdentityHint)
@@ -53,7 +53,23 @@ func (s Sources) Resolve() (*Identity, error) {
 	if err != nil {
 		return nil, err
 	}
-	return ParseIdentity(text, "OS keyring")
+	return unusable(ParseIdentity(text, "OS keyring"))
+}
+
+// unusableError is an identity source that holds no usable identity. It
+// reads as the parse error and matches ErrNoIdentity, so that the command
+// line exits with "no identity may read it".
+type unusableError struct{ err error }
+
+func (u unusableError) Error() string        { return u.err.Error() }
+func (u unusableError) Unwrap() error        { return u.err }
+func (u unusableError) Is(target error) bool { return target == ErrNoIdentity }
+
+func unusable(id *Identity, err error) (*Identity, error) {
+	if err != nil {
+		return nil, unusableError{err}
+	}
+	return id, nil
 }
 
 // identityFile returns the identity file to use and what named it.

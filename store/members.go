@@ -34,6 +34,11 @@ func (s *Store) AddMember(name, key string, scopes []string, id *crypto.Identity
 		}
 		r.Members[name] = key
 		for _, sc := range scopes {
+			if _, ok := r.Scopes[sc]; !ok {
+				// A new scope starts with the members who read its paths now:
+				// adding bob to dev/ must not take dev/ away from anyone.
+				r.Scopes[sc] = r.ReadersOf(strings.TrimSuffix(sc, "/"))
+			}
 			if !slices.Contains(r.Scopes[sc], name) {
 				r.Scopes[sc] = append(r.Scopes[sc], name)
 			}
