@@ -146,7 +146,7 @@ func TestLsFiltersByPrefixAndDeadline(t *testing.T) {
 	e.must("x", "set", "prod/dbx/token", "--owner", "a", "--every", "90d") // due in 10 days
 	e.now = fixedNow
 	e.must("x", "set", "dev/app/key", "--owner", "a", "--every", "90d") // ok
-	e.must("x", "set", "stg/app/key", "--owner", "a")                  // no policy
+	e.must("x", "set", "stg/app/key", "--owner", "a")                   // no policy
 	paths := func(args ...string) string {
 		var list []lsEntry
 		if err := json.Unmarshal([]byte(e.must("", append([]string{"ls", "--json"}, args...)...).out), &list); err != nil {
