@@ -134,12 +134,12 @@ func explainDeadline(sec *inventory.Secret, now time.Time, warning time.Duration
 	if cur == nil {
 		return "no value yet"
 	}
-	age := int(now.Sub(cur.Created).Hours() / 24)
+	age := wholeDays(now.Sub(cur.Created))
 	if sec.Rotation.Every.IsZero() {
 		return fmt.Sprintf("set %s, no rotation policy", days(age, "ago"))
 	}
 	deadline, _ := inventory.Deadline(sec)
-	left := int(deadline.Sub(now).Hours() / 24)
+	left := wholeDays(deadline.Sub(now))
 	head := fmt.Sprintf("rotated %s, policy %s", days(age, "ago"), sec.Rotation.Every)
 	switch inventory.StatusAt(sec, now, warning) {
 	case inventory.StatusOverdue:

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -172,7 +173,7 @@ func printTable(w io.Writer, entries []lsEntry, now time.Time) {
 // relative says "in 12d", "3d ago" or "today".
 func relative(t, now time.Time) string {
 	d := t.Sub(now)
-	days := int(d.Hours() / 24)
+	days := wholeDays(d)
 	switch {
 	case days > 0:
 		return fmt.Sprintf("in %dd", days)
@@ -194,4 +195,10 @@ func reportBad(a *App, bad []store.BadFile) error {
 		printError(a.Err, b)
 	}
 	return fmt.Errorf("%w; fix or restore it from Git history (`cabinet doctor` checks the store)", bad[0])
+}
+
+// wholeDays rounds to the nearest day, so a 30-day policy set a minute ago
+// reads "in 30d".
+func wholeDays(d time.Duration) int {
+	return int(math.Round(d.Hours() / 24))
 }
