@@ -4,9 +4,9 @@
 // t.Cleanup. Code under test (go-keyring, secret-tool, the cabinet binary)
 // then talks to a real OS keyring without ever touching the user's own.
 //
-//	k := testkeyring.Start(t)              // skips if the daemons are missing
+//	k := testkeyring.Start(t)                // skips if the daemons are missing
 //	cmd.Env = append(os.Environ(), k.Env...) // child processes: just pass Env
-//	k.Run(t, func(t *testing.T) { ... })   // in-process go-keyring calls
+//	k.Run(t, func(t *testing.T) { ... })     // in-process go-keyring calls
 //
 // Set CABINET_REQUIRE_KEYRING=1 (as CI does) to make missing binaries a
 // failure instead of a skip. Debian packages: dbus-daemon, dbus-bin,
@@ -20,7 +20,9 @@
 // The first keyring call dials $DBUS_SESSION_BUS_ADDRESS and caches the
 // connection; every later call reuses it for as long as it stays connected
 // and never reads the environment again (Close is never called on it). So in
-// one process:
+// one process (checked: after Set on a first keyring, a Get with
+// DBUS_SESSION_BUS_ADDRESS pointing at a second one, or at no bus, still
+// returned the first keyring's value):
 //   - a second keyring, or a changed DBUS_SESSION_BUS_ADDRESS (Setenv, or a
 //     "no bus" address), has no effect while the first bus is alive: calls
 //     still go to the first one;
@@ -338,7 +340,8 @@ func (k *Keyring) StopKeyring() {
 // Stop stops both daemons (thawing a frozen keyring first) and waits for
 // them. It is idempotent; t.Cleanup calls it.
 func (k *Keyring) Stop() {
-	if k.child || k.stopped {
+	k.t.Helper()
+	if k.inChild("Stop") || k.stopped {
 		return
 	}
 	k.stopped = true
@@ -395,7 +398,12 @@ func Subprocess(t *testing.T, env []string, body func(t *testing.T)) {
 	}
 	cmd := exec.Command(exe, args...)
 	marker := childEnv + "=" + strconv.Itoa(n) + ":" + t.Name()
-	cmd.Env = mergeEnv(os.Environ(), append(append([]string{}, env...), marker))
+	add := append(append([]string{}, env...), marker)
+	if g := os.Getenv("GORACE"); !strings.Contains(g, "atexit_sleep_ms") {
+		// A -race binary sleeps 1 s before exiting, by default.
+		add = append(add, "GORACE="+strings.TrimSpace(g+" atexit_sleep_ms=0"))
+	}
+	cmd.Env = mergeEnv(os.Environ(), add)
 	cmd.WaitDelay = 5 * time.Second // do not wait forever for strays holding the output pipe
 	start := time.Now()
 	out, err := cmd.CombinedOutput()

@@ -1,0 +1,94 @@
+package crypto_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"filippo.io/age"
+
+	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/inventory"
+)
+
+// Seal a value to the members of a scope, then open it with one member's
+// identity.
+func Example() {
+	alice, _ := crypto.GenerateIdentity()
+	etl, _ := crypto.GenerateIdentity()
+	to, err := crypto.ParseRecipients([]string{alice.Public, etl.Public})
+	if err != nil {
+		panic(err)
+	}
+	sealed, err := crypto.Seal([]byte("hunter2"), to)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(strings.SplitN(sealed, "\n", 2)[0])
+
+	id, _ := crypto.ParseIdentity(etl.Secret, "CABINET_IDENTITY")
+	value, err := crypto.Open(sealed, id)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(string(value))
+	// Output:
+	// -----BEGIN AGE ENCRYPTED FILE-----
+	// hunter2
+}
+
+func ExampleOpen_errors() {
+	alice, _ := crypto.GenerateIdentity()
+	bob, _ := crypto.GenerateIdentity()
+	sealed, _ := crypto.Seal([]byte("hunter2"), mustRecipients(alice.Public))
+
+	bobID, _ := crypto.ParseIdentity(bob.Secret, "CABINET_IDENTITY")
+	_, err := crypto.Open(sealed, bobID)
+	fmt.Println(errors.Is(err, crypto.ErrNoMatch), err)
+
+	aliceID, _ := crypto.ParseIdentity(alice.Secret, "CABINET_IDENTITY")
+	_, err = crypto.Open(strings.Replace(sealed, "-----END AGE ENCRYPTED FILE-----", "", 1), aliceID)
+	fmt.Println(errors.Is(err, crypto.ErrTampered), err)
+	// Output:
+	// true no identity matches
+	// true ciphertext is damaged or was altered
+}
+
+func ExampleSources_Resolve() {
+	gen, _ := crypto.GenerateIdentity()
+	keyring := &crypto.MapKeyring{} // crypto.OSKeyring{} in the program
+	_ = keyring.Set(crypto.KeyringService, crypto.KeyringUser, gen.Secret)
+
+	noEnv := func(string) string { return "" } // os.Getenv in the program
+	id, err := crypto.Sources{Getenv: noEnv, Keyring: keyring}.Resolve()
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(id.Source, id.PublicKeys()[0] == gen.Public)
+
+	_, err = crypto.Sources{Getenv: noEnv, Keyring: &crypto.MapKeyring{}}.Resolve()
+	fmt.Println(err)
+	fmt.Println("hint:", inventory.HintOf(err))
+	// Output:
+	// OS keyring true
+	// no identity found
+	// hint: run `cabinet identity new` to create one in the OS keyring, or set CABINET_IDENTITY_FILE or CABINET_IDENTITY
+}
+
+func ExampleParseRecipient() {
+	for _, key := range []string{"age1notakey", "ssh-rsa AAAAB3NzaC1yc2E bob@host"} {
+		_, err := crypto.ParseRecipient(key)
+		fmt.Println(err != nil, strings.SplitN(err.Error(), ":", 2)[0])
+	}
+	// Output:
+	// true invalid age public key
+	// true unsupported public key
+}
+
+func mustRecipients(keys ...string) []age.Recipient {
+	rs, err := crypto.ParseRecipients(keys)
+	if err != nil {
+		panic(err)
+	}
+	return rs
+}
