@@ -112,6 +112,19 @@ func (a *App) openStore() (*store.Store, error) {
 	return store.Open(dir)
 }
 
+// openStoreFor opens the store and checks path against its environments;
+// an invalid path is a usage error.
+func (a *App) openStoreFor(path string) (*store.Store, error) {
+	s, err := a.openStore()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.ValidatePath(path); err != nil {
+		return nil, usage(err)
+	}
+	return s, nil
+}
+
 func (a *App) sources() crypto.Sources {
 	src := crypto.Sources{File: a.identityFile, Getenv: a.Getenv, Keyring: a.Keyring}
 	if a.Terminal(os.Stdin) || a.Terminal(os.Stderr) {

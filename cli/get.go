@@ -39,12 +39,9 @@ func runGet(a *App, ref string) error {
 	if err != nil {
 		return usage(err)
 	}
-	s, err := a.openStore()
+	s, err := a.openStoreFor(path)
 	if err != nil {
 		return err
-	}
-	if err := s.ValidatePath(path); err != nil {
-		return usage(err)
 	}
 	id, err := a.identity()
 	if err != nil {
@@ -83,12 +80,9 @@ The value is never shown: use ` + "`cabinet get`" + `.`,
 }
 
 func runShow(a *App, path string, asJSON bool) error {
-	s, err := a.openStore()
+	s, err := a.openStoreFor(path)
 	if err != nil {
 		return err
-	}
-	if err := s.ValidatePath(path); err != nil {
-		return usage(err)
 	}
 	sec, err := s.Load(path)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/store"
 	"github.com/spf13/cobra"
 )
@@ -32,12 +33,8 @@ func newMembersAddCmd(a *App) *cobra.Command {
   cabinet members add etl-prod "$(cat etl.pub)" --scope prod/`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
-			return a.changeMembers(func(s *store.Store) (store.RekeyResult, error) {
-				id, err := a.identity()
-				if err != nil {
-					return store.RekeyResult{}, err
-				}
-				return s.AddMember(args[0], args[1], scopes, id, a.act(s, id))
+			return a.changeMembers(func(s *store.Store, id *crypto.Identity, act store.Act) (store.RekeyResult, error) {
+				return s.AddMember(args[0], args[1], scopes, id, act)
 			}, "added member "+args[0])
 		},
 	}
@@ -54,12 +51,8 @@ read are re-encrypted to the remaining members and the secrets are marked
 exposed: the member may have kept a copy, so rotate them.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return a.changeMembers(func(s *store.Store) (store.RekeyResult, error) {
-				id, err := a.identity()
-				if err != nil {
-					return store.RekeyResult{}, err
-				}
-				return s.RemoveMember(args[0], id, a.act(s, id))
+			return a.changeMembers(func(s *store.Store, id *crypto.Identity, act store.Act) (store.RekeyResult, error) {
+				return s.RemoveMember(args[0], id, act)
 			}, "removed member "+args[0])
 		},
 	}
@@ -124,12 +117,8 @@ again (or ` + "`cabinet rekey`" + `) to finish.`,
 		Example: "  cabinet scopes set prod/ alice etl-prod\n  cabinet scopes set '*' alice bob",
 		Args:    cobra.MinimumNArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
-			return a.changeMembers(func(s *store.Store) (store.RekeyResult, error) {
-				id, err := a.identity()
-				if err != nil {
-					return store.RekeyResult{}, err
-				}
-				return s.SetScope(args[0], args[1:], id, a.act(s, id))
+			return a.changeMembers(func(s *store.Store, id *crypto.Identity, act store.Act) (store.RekeyResult, error) {
+				return s.SetScope(args[0], args[1:], id, act)
 			}, "set scope "+args[0])
 		},
 	}
@@ -138,12 +127,8 @@ again (or ` + "`cabinet rekey`" + `) to finish.`,
 		Short: "Remove a scope; its paths fall back to a shorter prefix or *",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return a.changeMembers(func(s *store.Store) (store.RekeyResult, error) {
-				id, err := a.identity()
-				if err != nil {
-					return store.RekeyResult{}, err
-				}
-				return s.RemoveScope(args[0], id, a.act(s, id))
+			return a.changeMembers(func(s *store.Store, id *crypto.Identity, act store.Act) (store.RekeyResult, error) {
+				return s.RemoveScope(args[0], id, act)
 			}, "removed scope "+args[0])
 		},
 	}
@@ -182,25 +167,24 @@ without access to every secret started. Secrets already sealed to their scope
 are left alone, so it is safe to run at any time.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			return a.changeMembers(func(s *store.Store) (store.RekeyResult, error) {
-				id, err := a.identity()
-				if err != nil {
-					return store.RekeyResult{}, err
-				}
-				return s.Reencrypt(id, a.act(s, id))
-			}, "checked the store")
+			return a.changeMembers((*store.Store).Reencrypt, "checked the store")
 		},
 	}
 }
 
 // changeMembers opens the store, runs a change of members or scopes, and
 // reports what was re-encrypted and what could not be.
-func (a *App) changeMembers(change func(*store.Store) (store.RekeyResult, error), done string) error {
+func (a *App) changeMembers(change func(*store.Store, *crypto.Identity, store.Act) (store.RekeyResult, error), done string) error {
 	s, err := a.openStore()
 	if err != nil {
 		return err
 	}
-	res, err := change(s)
+	// Re-encryption opens every affected value: it needs your identity.
+	id, err := a.identity()
+	if err != nil {
+		return err
+	}
+	res, err := change(s, id, a.act(s, id))
 	if err != nil {
 		return err
 	}

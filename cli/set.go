@@ -118,12 +118,9 @@ The value is encrypted to the members of the path's scope (` + "`cabinet scopes 
 }
 
 func runSet(a *App, fs *pflag.FlagSet, path string, o setOptions) error {
-	s, err := a.openStore()
+	s, err := a.openStoreFor(path)
 	if err != nil {
 		return err
-	}
-	if err := s.ValidatePath(path); err != nil {
-		return usage(err)
 	}
 	if !o.generate && (fs.Changed("length") || fs.Changed("charset")) {
 		return usagef("--length and --charset go with --generate")
@@ -230,12 +227,9 @@ func runEdit(a *App, fs *pflag.FlagSet, path string, m *metaFlags) error {
 	if fs.NFlag() == 0 || !(fs.Changed("owner") || fs.Changed("every") || fs.Changed("runbook") || fs.Changed("description") || fs.Changed("tags")) {
 		return usagef("nothing to change: give --owner, --every, --runbook, --description or --tags")
 	}
-	s, err := a.openStore()
+	s, err := a.openStoreFor(path)
 	if err != nil {
 		return err
-	}
-	if err := s.ValidatePath(path); err != nil {
-		return usage(err)
 	}
 	id, err := a.identity()
 	if err != nil {
@@ -270,12 +264,9 @@ secret at its source before you remove it.`,
 }
 
 func runRm(a *App, path string, force bool) error {
-	s, err := a.openStore()
+	s, err := a.openStoreFor(path)
 	if err != nil {
 		return err
-	}
-	if err := s.ValidatePath(path); err != nil {
-		return usage(err)
 	}
 	if _, err := s.Load(path); errors.Is(err, store.ErrNotFound) {
 		return err
