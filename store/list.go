@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/gob"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -60,11 +61,17 @@ func (s *Store) List() ([]inventory.Secret, []BadFile, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	cache := s.readCache()
+	cache, cacheMod := s.readCache()
 	secrets := make([]inventory.Secret, len(found))
 	var stale []int
 	for i, f := range found {
-		if e, ok := cache.Entries[f.rel]; ok && e.Stamp == f.stamp {
+		// An entry is trusted only if its file is older than the cache: an
+		// atomic write's new file often reuses the inode number freed by the
+		// write before it, and writes within one clock tick of the file
+		// system share their mtime, so a file written in the tick the cache
+		// was written may yet be replaced by one with the same stamp (git's
+		// "racily clean" entries). Such files are parsed again.
+		if e, ok := cache.Entries[f.rel]; ok && e.Stamp == f.stamp && f.stamp.ModNano < cacheMod {
 			secrets[i] = e.Secret
 		} else {
 			stale = append(stale, i)
@@ -171,16 +178,26 @@ func dropBad(found []foundFile, secrets []inventory.Secret, bad []BadFile) []inv
 	return kept
 }
 
-func (s *Store) readCache() cacheData {
-	data, err := os.ReadFile(filepath.Join(s.Dir, cacheFile))
+// readCache returns the index and the modification time of its file.
+func (s *Store) readCache() (cacheData, int64) {
+	f, err := os.Open(filepath.Join(s.Dir, cacheFile))
 	if err != nil {
-		return cacheData{}
+		return cacheData{}, 0
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return cacheData{}, 0
+	}
+	data, err := io.ReadAll(f)
+	if err != nil {
+		return cacheData{}, 0
 	}
 	var c cacheData
 	if gob.NewDecoder(bytes.NewReader(data)).Decode(&c) != nil || c.Format != cacheFormat {
-		return cacheData{}
+		return cacheData{}, 0
 	}
-	return c
+	return c, fi.ModTime().UnixNano()
 }
 
 // writeCache saves the index. Failing to is not an error: the cache only

@@ -110,6 +110,9 @@ func (s *Store) Reencrypt(id *crypto.Identity, act Act) (RekeyResult, error) {
 		return RekeyResult{}, err
 	}
 	defer unlock()
+	if err := s.readRecipients(); err != nil { // another writer may have changed it
+		return RekeyResult{}, err
+	}
 	return s.rekeyAll(id, act)
 }
 

@@ -115,6 +115,9 @@ func (s *Store) SetValue(path string, value []byte, act Act, edit func(sec *inve
 		return nil, inventory.Version{}, err
 	}
 	defer unlock()
+	if err := s.readRecipients(); err != nil { // another writer may have changed it
+		return nil, inventory.Version{}, err
+	}
 	sec, err := s.Load(path)
 	created := errors.Is(err, ErrNotFound)
 	switch {
