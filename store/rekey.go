@@ -81,17 +81,22 @@ func (s *Store) rekeyAll(id *crypto.Identity, act Act) (RekeyResult, error) {
 	var wg sync.WaitGroup
 	// Sealing is CPU work and each file ends in an fsync: a few workers per
 	// core keep both busy.
-	for range 4 * runtime.GOMAXPROCS(0) {
+	for w := range 4 * runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			r := newSpareReplacer(s, w)
+			defer r.Close()
 			for path := range work {
-				changed, err := s.rekeyOne(path, id, act)
+				data, err := s.reseal(path, id, act)
+				if err == nil && data != nil {
+					err = r.replace(s.secretFile(path), data)
+				}
 				mu.Lock()
 				switch {
 				case err != nil:
 					res.Failed = append(res.Failed, BadFile{Name: s.RelName(s.secretFile(path)), Err: err})
-				case changed:
+				case data != nil:
 					res.Reencrypted = append(res.Reencrypted, path)
 					dirs[filepath.Dir(s.secretFile(path))] = true
 				}
@@ -120,18 +125,19 @@ func (s *Store) rekeyAll(id *crypto.Identity, act Act) (RekeyResult, error) {
 	return res, nil
 }
 
-// rekeyOne re-seals one secret if its readers are not its scope's members.
-func (s *Store) rekeyOne(path string, id *crypto.Identity, act Act) (bool, error) {
+// reseal returns the new content of one secret's file, its values sealed
+// to its scope's members, or nil when they already are.
+func (s *Store) reseal(path string, id *crypto.Identity, act Act) ([]byte, error) {
 	sec, err := s.Load(path)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	readers, keys, sum, err := s.sealTarget(path)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	if sec.ReadersSum == sum && slices.Equal(sec.Readers, readers) {
-		return false, nil
+		return nil, nil
 	}
 	for i := range sec.Versions {
 		v := &sec.Versions[i]
@@ -140,10 +146,10 @@ func (s *Store) rekeyOne(path string, id *crypto.Identity, act Act) (bool, error
 		}
 		plain, err := crypto.Open(v.Value, id)
 		if err != nil {
-			return false, fmt.Errorf("version %d: %w", v.Number, err)
+			return nil, fmt.Errorf("version %d: %w", v.Number, err)
 		}
 		if v.Value, err = crypto.Seal(plain, keys); err != nil {
-			return false, err
+			return nil, err
 		}
 		clear(plain)
 	}
@@ -154,11 +160,7 @@ func (s *Store) rekeyOne(path string, id *crypto.Identity, act Act) (bool, error
 	}
 	sec.Readers, sec.ReadersSum = readers, sum
 	if err := sec.Validate(s.Config.Environments); err != nil {
-		return false, err
+		return nil, err
 	}
-	data, err := FormatSecret(sec)
-	if err != nil {
-		return false, err
-	}
-	return true, writeFileSynced(s.secretFile(path), data)
+	return FormatSecret(sec)
 }

@@ -18,6 +18,7 @@ import (
 const (
 	metaDir        = ".cabinet"
 	configFile     = ".cabinet/store.yaml"
+	spareDir       = ".cabinet/tmp"
 	recipientsFile = "recipients.yaml"
 	secretsDir     = "secrets"
 	runbooksDir    = "runbooks"
@@ -111,7 +112,7 @@ func Init(dir, member, publicKey string) (*Store, error) {
 		return nil, err
 	}
 	files := map[string]string{
-		".cabinet/.gitignore": "# local to this machine, never shared\nlock\ncache/\n",
+		".cabinet/.gitignore": "# local to this machine, never shared\nlock\ncache/\ntmp/\n",
 		".gitattributes":      "secrets/**/*.yaml merge=cabinet\n",
 		"secrets/.keep":       "",
 		"runbooks/.keep":      "",
