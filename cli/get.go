@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -91,9 +90,7 @@ func runShow(a *App, path string, asJSON bool) error {
 	now := a.Now()
 	e := entryOf(sec, now, s.Config.Warning)
 	if asJSON {
-		enc := json.NewEncoder(a.Out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(e)
+		return a.writeJSON(e)
 	}
 	scope, _ := s.Recipients.ScopeOf(path)
 	w := a.Out

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -133,9 +132,7 @@ func runLs(a *App, o lsOptions) error {
 		entries = append(entries, entryOf(sec, now, s.Config.Warning))
 	}
 	if o.json {
-		enc := json.NewEncoder(a.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(entries); err != nil {
+		if err := a.writeJSON(entries); err != nil {
 			return err
 		}
 	} else {

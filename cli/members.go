@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -87,7 +86,7 @@ func newMembersLsCmd(a *App) *cobra.Command {
 				list = append(list, m)
 			}
 			if asJSON {
-				return json.NewEncoder(a.Out).Encode(list)
+				return a.writeJSON(list)
 			}
 			tw := tabwriter.NewWriter(a.Out, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "NAME\tSCOPES\tKEY")
@@ -143,7 +142,7 @@ again (or ` + "`cabinet rekey`" + `) to finish.`,
 				return err
 			}
 			if asJSON {
-				return json.NewEncoder(a.Out).Encode(s.Recipients.Scopes)
+				return a.writeJSON(s.Recipients.Scopes)
 			}
 			tw := tabwriter.NewWriter(a.Out, 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "SCOPE\tMEMBERS")
