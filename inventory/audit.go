@@ -11,8 +11,8 @@ type Event struct {
 	Time    time.Time `json:"time"`
 	Actor   string    `json:"actor"`
 	Action  string    `json:"action"`
-	Path    string    `json:"path,omitempty"`
-	Version int       `json:"version,omitempty"`
+	Path    string    `json:"path"`    // "" for a change of members or scopes
+	Version int       `json:"version"` // 0 when no one version is concerned
 	Outcome string    `json:"outcome"`
 	Detail  string    `json:"detail,omitempty"`
 	Prev    string    `json:"prev"` // SHA-256 of the previous line of the same file, hex

@@ -90,6 +90,9 @@ func (s *Store) Edit(path string, act Act, edit func(*inventory.Secret) error) (
 	if err := edit(sec); err != nil {
 		return nil, err
 	}
+	if sec.Path != path {
+		return nil, fmt.Errorf("%s: an edit cannot move a secret to %s", path, sec.Path)
+	}
 	if err := s.save(sec); err != nil {
 		return nil, err
 	}
@@ -129,6 +132,9 @@ func (s *Store) SetValue(path string, value []byte, act Act, edit func(sec *inve
 	if edit != nil {
 		if err := edit(sec, created); err != nil {
 			return nil, inventory.Version{}, err
+		}
+		if sec.Path != path {
+			return nil, inventory.Version{}, fmt.Errorf("%s: an edit cannot move a secret to %s", path, sec.Path)
 		}
 	}
 	readers, keys, sum, err := s.sealTarget(path)

@@ -123,10 +123,12 @@ func Init(dir, member, publicKey string) (*Store, error) {
 			return nil, err
 		}
 	}
-	if err := s.writeConfig(); err != nil {
+	// store.yaml marks a finished store (Init refuses a folder that has
+	// one, Open needs it), so it is written last.
+	if err := s.writeRecipients(); err != nil {
 		return nil, err
 	}
-	if err := s.writeRecipients(); err != nil {
+	if err := s.writeConfig(); err != nil {
 		return nil, err
 	}
 	return s, nil
