@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -57,6 +58,9 @@ func runIdentityNew(a *App, file string, force bool) error {
 		if force {
 			flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
 		}
+		if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+			return fmt.Errorf("failed to create %s: %w", filepath.Dir(file), err)
+		}
 		f, err := os.OpenFile(file, flags, 0o600)
 		if errors.Is(err, os.ErrExist) {
 			return inventory.WithHint(fmt.Errorf("%s already exists", file), "choose another file, or add --force to overwrite it")
@@ -97,6 +101,8 @@ func (a *App) putKeyring(secret string, force bool) error {
 		}
 		return inventory.WithHint(fmt.Errorf("the OS keyring already holds an identity (%s)", pub),
 			"add --force to replace it; the old key is lost unless you saved it (`cabinet identity show --private-key`)")
+	case errors.Is(err, crypto.ErrKeyringUnavailable):
+		return inventory.WithHint(err, "without an OS keyring, keep the identity in a file: `cabinet identity new --file ~/.config/cabinet/identity.txt`, then set CABINET_IDENTITY_FILE to it")
 	case err != nil && !errors.Is(err, crypto.ErrKeyringEmpty):
 		return err
 	}
