@@ -103,7 +103,7 @@ func runShow(a *App, path string, asJSON bool) error {
 		fmt.Fprintf(w, "tags:        %s\n", strings.Join(e.Tags, ", "))
 	}
 	fmt.Fprintf(w, "status:      %s\n", e.Status)
-	fmt.Fprintf(w, "rotation:    %s\n", explainDeadline(sec, now, s.Config.Warning))
+	fmt.Fprintf(w, "rotation:    %s\n", inventory.Explain(sec, now, s.Config.Warning))
 	if e.Runbook != "" {
 		fmt.Fprintf(w, "runbook:     %s\n", e.Runbook)
 	}
@@ -116,41 +116,4 @@ func runShow(a *App, path string, asJSON bool) error {
 		fmt.Fprintf(w, "  v%-4d %-9s %s  by %s\n", v.Version, v.State, v.Created.Format(time.RFC3339), v.Author)
 	}
 	return nil
-}
-
-// explainDeadline says in words where a secret stands, e.g. "rotated 97
-// days ago, policy 90d: 7 days overdue".
-func explainDeadline(sec *inventory.Secret, now time.Time, warning time.Duration) string {
-	cur := sec.CurrentVersion()
-	if cur == nil {
-		return "no value yet"
-	}
-	age := wholeDays(now.Sub(cur.Created))
-	if sec.Rotation.Every.IsZero() {
-		return fmt.Sprintf("set %s, no rotation policy", days(age, "ago"))
-	}
-	deadline, _ := inventory.Deadline(sec)
-	left := wholeDays(deadline.Sub(now))
-	head := fmt.Sprintf("rotated %s, policy %s", days(age, "ago"), sec.Rotation.Every)
-	switch inventory.StatusAt(sec, now, warning) {
-	case inventory.StatusOverdue:
-		return fmt.Sprintf("%s: %s overdue (deadline %s)", head, plural(-left, "day"), deadline.Format(time.DateOnly))
-	case inventory.StatusDue:
-		return fmt.Sprintf("%s: due in %s (deadline %s)", head, plural(left, "day"), deadline.Format(time.DateOnly))
-	}
-	return fmt.Sprintf("%s: next rotation by %s (in %s)", head, deadline.Format(time.DateOnly), plural(left, "day"))
-}
-
-func days(n int, suffix string) string {
-	if n <= 0 {
-		return "today"
-	}
-	return plural(n, "day") + " " + suffix
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -170,7 +169,7 @@ func printTable(w io.Writer, entries []lsEntry, now time.Time) {
 // relative says "in 12d", "3d ago" or "today".
 func relative(t, now time.Time) string {
 	d := t.Sub(now)
-	days := wholeDays(d)
+	days := inventory.WholeDays(d)
 	switch {
 	case days > 0:
 		return fmt.Sprintf("in %dd", days)
@@ -192,10 +191,4 @@ func reportBad(a *App, bad []store.BadFile) error {
 		printError(a.Err, b)
 	}
 	return fmt.Errorf("%w; fix or restore it from Git history (`cabinet doctor` checks the store)", bad[0])
-}
-
-// wholeDays rounds to the nearest day, so a 30-day policy set a minute ago
-// reads "in 30d".
-func wholeDays(d time.Duration) int {
-	return int(math.Round(d.Hours() / 24))
 }

@@ -21,6 +21,8 @@ type Event struct {
 // Audit actions written by the foundation; later features add their own.
 const (
 	ActionRead         = "read"
+	ActionReveal       = "reveal" // shown on screen in the TUI
+	ActionCopy         = "copy"   // copied to the clipboard from the TUI
 	ActionSet          = "set"
 	ActionEdit         = "edit"
 	ActionRemove       = "remove"

@@ -40,6 +40,11 @@ var ErrEmptyValue = errors.New("the value is empty")
 
 // Read decrypts the version of path that sel picks and records the read.
 func (s *Store) Read(path string, sel inventory.Selector, id *crypto.Identity, act Act) ([]byte, *inventory.Version, error) {
+	return s.ReadAs(inventory.ActionRead, path, sel, id, act)
+}
+
+// ReadAs is Read recorded as another action: the TUI's reveal and copy.
+func (s *Store) ReadAs(action, path string, sel inventory.Selector, id *crypto.Identity, act Act) ([]byte, *inventory.Version, error) {
 	sec, err := s.Load(path)
 	if err != nil {
 		return nil, nil, err
@@ -57,10 +62,10 @@ func (s *Store) Read(path string, sel inventory.Selector, id *crypto.Identity, a
 		if errors.Is(err, crypto.ErrNoMatch) {
 			outcome = inventory.OutcomeDenied
 		}
-		_ = s.Audit(act.event(inventory.ActionRead, path, v.Number, outcome, err.Error()))
+		_ = s.Audit(act.event(action, path, v.Number, outcome, err.Error()))
 		return nil, nil, s.openError(sec, v, err)
 	}
-	if err := s.Audit(act.event(inventory.ActionRead, path, v.Number, inventory.OutcomeOK, "")); err != nil {
+	if err := s.Audit(act.event(action, path, v.Number, inventory.OutcomeOK, "")); err != nil {
 		return nil, nil, err
 	}
 	return value, v, nil
