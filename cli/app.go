@@ -34,6 +34,7 @@ type App struct {
 	// Global flags.
 	storeDir     string
 	identityFile string
+	theme        string
 }
 
 // NewApp wires an App to the running process.

@@ -4,8 +4,11 @@ import (
 	"errors"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/cabinethq/cabinet/themes"
 )
 
 // Version is stamped by release builds with
@@ -66,6 +69,9 @@ age-encrypted inventory: a folder, or a Git repository you share. Each secret
 has an owner, versions and a rotation deadline; values are sealed to the
 members of the secret's scope and decrypt with the stock age command.
 
+Run cabinet alone to open the workbench on your store, or ` + "`cabinet demo`" + ` to
+try it on a sample inventory.
+
 Your own age identity (the master key) is found, first match wins, in
   --identity FILE or CABINET_IDENTITY_FILE   an age identity file
   CABINET_IDENTITY                           the AGE-SECRET-KEY-1… string
@@ -73,7 +79,8 @@ Your own age identity (the master key) is found, first match wins, in
 
 The store is --store DIR, else $CABINET_STORE, else the nearest folder
 upwards holding .cabinet/, else ~/.local/share/cabinet/store.`,
-		Example: `  cabinet identity new                 # a master key in the OS keyring
+		Example: `  cabinet demo                         # the workbench on a sample inventory
+  cabinet identity new                 # a master key in the OS keyring
   cabinet init                         # a store; you are its first member
   cabinet set prod/db/password --owner data-platform --every 90d --generate
   cabinet get prod/db/password
@@ -82,9 +89,18 @@ upwards holding .cabinet/, else ~/.local/share/cabinet/store.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			s, err := a.openStore()
+			if err != nil {
+				return err
+			}
+			return a.runTUI(s, a.identity)
+		},
 	}
 	root.PersistentFlags().StringVarP(&a.storeDir, "store", "s", "", "the store folder (default: $CABINET_STORE, the nearest .cabinet/ upwards, or the user's store)")
 	root.PersistentFlags().StringVarP(&a.identityFile, "identity", "i", "", "an age identity file (default: $CABINET_IDENTITY_FILE, $CABINET_IDENTITY, then the OS keyring)")
+	root.PersistentFlags().StringVar(&a.theme, "theme", "", "workbench colours: "+strings.Join(themes.Names(), ", ")+" (default: $CABINET_THEME, the config file, or dark)")
+	_ = root.RegisterFlagCompletionFunc("theme", cobra.FixedCompletions(themes.Names(), cobra.ShellCompDirectiveNoFileComp))
 	_ = root.MarkPersistentFlagFilename("store")
 	_ = root.MarkPersistentFlagFilename("identity")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -98,7 +114,7 @@ upwards holding .cabinet/, else ~/.local/share/cabinet/store.`,
 		root.AddCommand(c)
 	}
 	for _, c := range []*cobra.Command{
-		newInitCmd(a), newIdentityCmd(a), newMembersCmd(a), newScopesCmd(a), newRekeyCmd(a), newDoctorCmd(a),
+		newDemoCmd(a), newInitCmd(a), newIdentityCmd(a), newMembersCmd(a), newScopesCmd(a), newRekeyCmd(a), newDoctorCmd(a),
 	} {
 		c.GroupID = "team"
 		root.AddCommand(c)

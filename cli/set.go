@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/cabinethq/cabinet/crypto"
@@ -69,13 +68,11 @@ func (m *metaFlags) apply(fs *pflag.FlagSet, s *store.Store, sec *inventory.Secr
 }
 
 func runbookExists(s *store.Store, name string) error {
-	if err := inventory.ValidateMemberName(name); err != nil {
-		return usagef("invalid runbook name %q: use the file name of runbooks/NAME.yaml without .yaml", name)
+	_, err := s.Runbook(name)
+	if errors.Is(err, store.ErrBadRunbookName) {
+		return usage(err)
 	}
-	if _, err := os.Stat(filepath.Join(s.Dir, "runbooks", name+".yaml")); err != nil {
-		return inventory.WithHint(fmt.Errorf("unknown runbook %q: runbooks/%s.yaml %w", name, name, store.ErrNotFound), "write the runbook first, or leave --runbook out")
-	}
-	return nil
+	return err
 }
 
 type setOptions struct {

@@ -24,6 +24,8 @@ const (
 	ActionReveal       = "reveal" // shown on screen in the TUI
 	ActionCopy         = "copy"   // copied to the clipboard from the TUI
 	ActionSet          = "set"
+	ActionCreate       = "create" // a secret registered without a value
+	ActionStage        = "stage"  // a new value staged as pending
 	ActionEdit         = "edit"
 	ActionRemove       = "remove"
 	ActionMemberAdd    = "member-add"

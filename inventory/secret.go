@@ -113,6 +113,22 @@ func (s *Secret) AddCurrent(ciphertext, author string, now time.Time) Version {
 	return v
 }
 
+// ErrPendingExists refuses a second pending version: one rotation at a
+// time.
+var ErrPendingExists = errors.New("a rotation is already in progress")
+
+// AddPending stores a new value as the pending version, next to the
+// current one, which stays in use.
+func (s *Secret) AddPending(ciphertext, author string, now time.Time) (Version, error) {
+	if p, err := s.Version(Selector{State: Pending}); err == nil {
+		return Version{}, fmt.Errorf("%s: %w (version %d is pending)", s.Path, ErrPendingExists, p.Number)
+	}
+	v := Version{Number: s.nextNumber(), State: Pending, Created: now.UTC().Truncate(time.Second), Author: author, Value: ciphertext}
+	s.Versions = slices.Insert(s.Versions, 0, v)
+	s.sortVersions()
+	return v, nil
+}
+
 func (s *Secret) nextNumber() int {
 	n := 0
 	for _, v := range s.Versions {

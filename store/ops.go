@@ -112,11 +112,8 @@ func (s *Store) SetValue(path string, value []byte, act Act, edit func(sec *inve
 	if err := s.ValidatePath(path); err != nil {
 		return nil, inventory.Version{}, err
 	}
-	if len(value) == 0 {
-		return nil, inventory.Version{}, fmt.Errorf("%s: %w", path, ErrEmptyValue)
-	}
-	if len(value) > crypto.MaxValueSize {
-		return nil, inventory.Version{}, fmt.Errorf("%s: %w (%d bytes)", path, crypto.ErrTooLarge, len(value))
+	if err := checkValue(path, value); err != nil {
+		return nil, inventory.Version{}, err
 	}
 	unlock, err := s.lock()
 	if err != nil {
@@ -142,18 +139,9 @@ func (s *Store) SetValue(path string, value []byte, act Act, edit func(sec *inve
 			return nil, inventory.Version{}, fmt.Errorf("%s: an edit cannot move a secret to %s", path, sec.Path)
 		}
 	}
-	readers, keys, sum, err := s.sealTarget(path)
+	ciphertext, err := s.sealValue(sec, value)
 	if err != nil {
 		return nil, inventory.Version{}, err
-	}
-	ciphertext, err := crypto.Seal(value, keys)
-	if err != nil {
-		return nil, inventory.Version{}, fmt.Errorf("%s: %w", path, err)
-	}
-	// The other values keep the readers they were sealed to; if those differ
-	// the secret stays marked stale and re-encryption brings all in line.
-	if !hasValues(sec) || sec.ReadersSum == sum {
-		sec.Readers, sec.ReadersSum = readers, sum
 	}
 	v := sec.AddCurrent(ciphertext, act.Actor, act.Now)
 	sec.Exposures = nil // the new value is the answer to any exposure
@@ -161,6 +149,36 @@ func (s *Store) SetValue(path string, value []byte, act Act, edit func(sec *inve
 		return nil, inventory.Version{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return sec, v, s.Audit(act.event(inventory.ActionSet, path, v.Number, inventory.OutcomeOK, ""))
+}
+
+// checkValue refuses an empty value and one too large to store.
+func checkValue(path string, value []byte) error {
+	if len(value) == 0 {
+		return fmt.Errorf("%s: %w", path, ErrEmptyValue)
+	}
+	if len(value) > crypto.MaxValueSize {
+		return fmt.Errorf("%s: %w (%d bytes)", path, crypto.ErrTooLarge, len(value))
+	}
+	return nil
+}
+
+// sealValue seals a new value of sec to the members of its scope. The
+// caller holds the lock and has read the recipients.
+func (s *Store) sealValue(sec *inventory.Secret, value []byte) (string, error) {
+	readers, keys, sum, err := s.sealTarget(sec.Path)
+	if err != nil {
+		return "", err
+	}
+	ciphertext, err := crypto.Seal(value, keys)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", sec.Path, err)
+	}
+	// The other values keep the readers they were sealed to; if those differ
+	// the secret stays marked stale and re-encryption brings all in line.
+	if !hasValues(sec) || sec.ReadersSum == sum {
+		sec.Readers, sec.ReadersSum = readers, sum
+	}
+	return ciphertext, nil
 }
 
 func hasValues(sec *inventory.Secret) bool {

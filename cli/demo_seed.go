@@ -1,0 +1,446 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/inventory"
+	"github.com/cabinethq/cabinet/store"
+)
+
+// demoUser is the member that `cabinet demo` acts as.
+const demoUser = "alice"
+
+// demoIdentitySource names the demo's identity in the header and in errors.
+const demoIdentitySource = "in-memory demo key"
+
+// demoSecret describes one secret of the demo inventory.
+type demoSecret struct {
+	path, owner, description string
+	tags                     []string
+	every                    string // "" for no policy
+	runbook                  string // set afterwards through Edit
+	by                       string // who set the values; "" is the demo user
+	value                    func() ([]byte, error)
+	// days are the ages, in days before now, of the values, oldest first;
+	// none makes a secret that has no value yet.
+	days []int
+	// pending adds a rotation in progress: a pending version this many hours
+	// old.
+	pending int
+}
+
+// The demo's membership history, in days before now.
+const (
+	demoStoreAge   = 400 // alice creates the store
+	demoDaveJoins  = 200 // a contractor gets stg/kafka/ for a migration
+	demoDaveLeaves = 21  // and leaves: what he could read is exposed
+)
+
+// demoSecrets is the sample inventory of a data-pipeline team. Its statuses,
+// with the default 14-day warning window, are spelled out on each line.
+var demoSecrets = []demoSecret{
+	// prod: alice and the etl-prod job identity.
+	{path: "prod/warehouse/etl-password", owner: "data-platform", description: "Password of etl_service, the nightly ETL's login to the warehouse",
+		tags: []string{"warehouse", "etl"}, every: "90d", runbook: "db-password", value: demoGen(32, "alnum"), days: []int{250, 160, 70}, pending: 3}, // rotating
+	{path: "prod/warehouse/dbt-password", owner: "analytics", description: "dbt Cloud's login to the warehouse (transform jobs)",
+		tags: []string{"warehouse", "dbt"}, every: "90d", runbook: "db-password", value: demoGen(32, "alnum"), days: []int{190, 97}}, // overdue
+	{path: "prod/warehouse/readonly-password", owner: "analytics", description: "Read-only login used by dashboards and ad-hoc queries",
+		tags: []string{"warehouse", "bi"}, every: "180d", value: demoGen(24, "alnum"), days: []int{120}}, // ok
+	{path: "prod/postgres/orders-password", owner: "payments", description: "Replica login of the orders database, read by the CDC connector",
+		tags: []string{"postgres", "cdc", "pii"}, every: "30d", runbook: "db-password", value: demoGen(32, "alnum"), days: []int{75, 44, 21}}, // due
+	{path: "prod/postgres/replication-password", owner: "data-platform", description: "Logical replication slot user of the orders database",
+		tags: []string{"postgres", "cdc"}, every: "90d", value: demoGen(40, "alnum"), days: []int{300, 210, 130}}, // overdue
+	{path: "prod/kafka/sasl-password", owner: "data-platform", description: "SASL/SCRAM password of the pipeline's Kafka producer and consumers",
+		tags: []string{"kafka", "streaming"}, every: "90d", runbook: "kafka-credentials", value: demoGen(40, "alnum"), days: []int{180, 84}}, // due
+	{path: "prod/kafka/schema-registry-token", owner: "data-platform", description: "API token of the schema registry",
+		tags: []string{"kafka", "streaming"}, every: "180d", value: demoGen(48, "hex"), days: []int{40}}, // ok
+	{path: "prod/s3/access-key", owner: "data-platform", description: "AWS access key ID of the lake-writer IAM user",
+		tags: []string{"aws", "lake"}, every: "90d", value: demoAWSAccessKey, days: []int{100, 12}}, // ok
+	{path: "prod/s3/secret-key", owner: "data-platform", description: "AWS secret access key of the lake-writer IAM user",
+		tags: []string{"aws", "lake"}, every: "90d", value: demoGen(40, "alnum"), days: []int{100, 12}}, // ok
+	{path: "prod/partner/stripe-api-key", owner: "payments", description: "Stripe restricted key that the revenue sync reads charges with",
+		tags: []string{"partner", "stripe", "revenue"}, every: "180d", runbook: "stripe-api-key", value: demoPrefixed("rk_live_", 32, "alnum"), days: []int{200}}, // overdue
+	{path: "prod/partner/stripe-webhook-secret", owner: "payments", description: "Signing secret of the Stripe webhook endpoint",
+		tags: []string{"partner", "stripe"}, value: demoPrefixed("whsec_", 32, "alnum"), days: []int{260}}, // no-policy
+	{path: "prod/partner/salesforce-client-secret", owner: "growth", description: "OAuth client secret of the Salesforce connected app (CRM export)",
+		tags: []string{"partner", "crm"}, every: "180d", value: demoGen(64, "hex"), days: []int{90}}, // ok
+	{path: "prod/partner/hubspot-token", owner: "growth", description: "Private app token for the HubSpot export; waiting for the partner's key",
+		tags: []string{"partner", "crm"}, every: "90d"}, // no-value
+	{path: "prod/airflow/fernet-key", owner: "data-platform", description: "Airflow's key for the connections it stores; rotating it means re-encrypting them",
+		tags: []string{"airflow"}, value: demoFernetKey, days: []int{340}}, // no-policy
+	{path: "prod/airflow/webserver-secret-key", owner: "data-platform", description: "Flask secret key of the Airflow web server (session cookies)",
+		tags: []string{"airflow"}, every: "180d", value: demoGen(48, "symbols"), days: []int{60}}, // ok
+	{path: "prod/ml/feature-store-token", owner: "ml-platform", description: "Token the feature pipelines use to write to the online feature store",
+		tags: []string{"ml", "features"}, every: "30d", value: demoGen(40, "alnum"), days: []int{65, 33}}, // overdue
+	{path: "prod/ml/model-registry-password", owner: "ml-platform", description: "Login of the training jobs to the model registry",
+		tags: []string{"ml"}, every: "90d", value: demoGen(28, "symbols"), days: []int{110, 20}}, // ok
+	{path: "prod/bigquery/service-account-key", owner: "analytics", description: "Service account key of the marketing export to BigQuery",
+		tags: []string{"gcp", "bigquery"}, every: "90d", value: demoGCPKey, days: []int{45}}, // ok
+	{path: "prod/sftp/partner-ssh-key", owner: "data-platform", description: "SSH key that pulls the partners' daily files from their SFTP drop",
+		tags: []string{"sftp", "partner"}, every: "180d", value: demoPEM("OPENSSH PRIVATE KEY", 7), days: []int{150}}, // ok
+	{path: "prod/tableau/personal-access-token", owner: "carol", description: "Carol's Tableau token for the extract refresh job",
+		tags: []string{"bi"}, every: "90d", value: demoGen(32, "alnum"), days: []int{88}}, // due
+
+	// stg: alice and bob (and, for a while, dave on stg/kafka/).
+	{path: "stg/warehouse/etl-password", owner: "data-platform", description: "Password of etl_service on the staging warehouse",
+		tags: []string{"warehouse", "etl"}, every: "90d", runbook: "db-password", by: "bob", value: demoGen(32, "alnum"), days: []int{140, 50}}, // ok
+	{path: "stg/postgres/orders-password", owner: "payments", description: "Login of the CDC connector to the staging orders database",
+		tags: []string{"postgres", "cdc"}, every: "90d", runbook: "db-password", value: demoGen(32, "alnum"), days: []int{100}}, // overdue
+	{path: "stg/kafka/sasl-password", owner: "data-platform", description: "SASL/SCRAM password of the staging Kafka cluster",
+		tags: []string{"kafka", "streaming"}, every: "90d", runbook: "kafka-credentials", by: "bob", value: demoGen(40, "alnum"), days: []int{150, 60}}, // exposed
+	{path: "stg/kafka/schema-registry-token", owner: "data-platform", description: "API token of the staging schema registry",
+		tags: []string{"kafka", "streaming"}, every: "180d", by: "dave", value: demoGen(48, "hex"), days: []int{45}}, // exposed
+	{path: "stg/s3/access-key", owner: "data-platform", description: "AWS access key ID of the staging lake-writer",
+		tags: []string{"aws", "lake"}, every: "90d", by: "bob", value: demoAWSAccessKey, days: []int{30}}, // ok
+	{path: "stg/s3/secret-key", owner: "data-platform", description: "AWS secret access key of the staging lake-writer",
+		tags: []string{"aws", "lake"}, every: "90d", by: "bob", value: demoGen(40, "alnum"), days: []int{30}}, // ok
+	{path: "stg/partner/stripe-api-key", owner: "payments", description: "Stripe test-mode key of the revenue sync",
+		tags: []string{"partner", "stripe"}, every: "180d", runbook: "stripe-api-key", value: demoPrefixed("rk_test_", 32, "alnum"), days: []int{170}}, // due
+	{path: "stg/partner/segment-write-key", owner: "growth", description: "Segment write key of the staging event collector",
+		tags: []string{"partner", "events"}, every: "90d", value: demoGen(32, "alnum"), days: []int{230, 110}}, // overdue
+	{path: "stg/airflow/fernet-key", owner: "data-platform", description: "Fernet key of the staging Airflow",
+		tags: []string{"airflow"}, by: "bob", value: demoFernetKey, days: []int{200}}, // no-policy
+	{path: "stg/ml/feature-store-token", owner: "ml-platform", description: "Token of the staging feature store",
+		tags: []string{"ml", "features"}, every: "30d", value: demoGen(40, "alnum"), days: []int{38, 10}}, // ok
+
+	// dev: alice, bob and carol.
+	{path: "dev/warehouse/etl-password", owner: "data-platform", description: "Password of etl_service on the dev warehouse",
+		tags: []string{"warehouse", "etl"}, every: "180d", by: "bob", value: demoGen(24, "alnum"), days: []int{90}}, // ok
+	{path: "dev/postgres/orders-password", owner: "payments", description: "Login to the anonymised dev copy of the orders database",
+		tags: []string{"postgres"}, by: "bob", value: demoGen(20, "alnum"), days: []int{300}}, // no-policy
+	{path: "dev/kafka/sasl-password", owner: "data-platform", description: "SASL password of the dev Kafka cluster",
+		tags: []string{"kafka"}, every: "180d", value: demoGen(24, "alnum"), days: []int{20}}, // ok
+	{path: "dev/s3/access-key", owner: "data-platform", description: "AWS access key ID of the dev sandbox",
+		tags: []string{"aws"}, every: "180d", by: "bob", value: demoAWSAccessKey, days: []int{60}}, // ok
+	{path: "dev/s3/secret-key", owner: "data-platform", description: "AWS secret access key of the dev sandbox",
+		tags: []string{"aws"}, every: "180d", by: "bob", value: demoGen(40, "alnum"), days: []int{60}}, // ok
+	{path: "dev/airflow/fernet-key", owner: "data-platform", description: "Fernet key of the dev Airflow",
+		tags: []string{"airflow"}, value: demoFernetKey, days: []int{120}}, // no-policy
+	{path: "dev/jupyter/token", owner: "carol", description: "Token of Carol's shared notebook server",
+		tags: []string{"ml", "notebooks"}, every: "30d", by: "carol", value: demoGen(48, "hex"), days: []int{40, 5}}, // ok
+	{path: "dev/ml/wandb-api-key", owner: "ml-platform", description: "Weights & Biases API key of the experiment tracking",
+		tags: []string{"ml"}, every: "90d", by: "carol", value: demoGen(40, "hex"), days: []int{40}}, // ok
+	{path: "dev/partner/mixpanel-secret", owner: "growth", description: "Mixpanel project secret for the dev event export",
+		tags: []string{"partner", "events"}, every: "180d", value: demoGen(32, "hex"), days: []int{30}}, // ok
+	{path: "dev/growth/braze-api-key", owner: "growth", description: "Braze REST key of the campaign sync",
+		tags: []string{"partner", "campaigns"}, value: demoGen(36, "lower"), days: []int{75}}, // no-policy
+}
+
+// demoRunbooks are written to runbooks/ before the secrets name them.
+var demoRunbooks = map[string]string{
+	"db-password": `name: db-password
+generate: {length: 32, charset: alnum}
+steps:
+  - name: apply new password to the database
+    run: |
+      psql "$ADMIN_DSN" -v ON_ERROR_STOP=1 <<'SQL'
+      \getenv new CABINET_NEW
+      ALTER ROLE etl_service PASSWORD :'new';
+      SQL
+  - name: validate with a test job
+    run: ./healthcheck_db_conn.sh
+    timeout: 2m
+  - name: promote
+  - name: overlap window
+    wait: 15m
+  - name: revoke the old password
+    confirm: "Old password revoked in the database?"
+approve: owner
+rollback:
+  - run: |
+      psql "$ADMIN_DSN" -v ON_ERROR_STOP=1 <<'SQL'
+      \getenv old CABINET_OLD
+      ALTER ROLE etl_service PASSWORD :'old';
+      SQL
+`,
+	"kafka-credentials": `name: kafka-credentials
+generate: {length: 40, charset: alnum}
+steps:
+  - name: add the new SCRAM credential next to the old one
+    run: |
+      kafka-configs.sh --bootstrap-server "$KAFKA_BOOTSTRAP" --command-config admin.properties \
+        --alter --entity-type users --entity-name etl-pipeline \
+        --add-config "SCRAM-SHA-512=[password=$CABINET_NEW]"
+  - name: check that a consumer can log in with it
+    run: ./kafka_smoke_test.sh
+    timeout: 5m
+  - name: promote
+  - name: let the consumers restart with the new password
+    wait: 30m
+  - name: confirm that no client still uses the old one
+    confirm: "Broker logs show no logins with the old password?"
+rollback:
+  - run: |
+      kafka-configs.sh --bootstrap-server "$KAFKA_BOOTSTRAP" --command-config admin.properties \
+        --alter --entity-type users --entity-name etl-pipeline \
+        --add-config "SCRAM-SHA-512=[password=$CABINET_OLD]"
+`,
+	"stripe-api-key": `name: stripe-api-key
+generate: prompt
+steps:
+  - name: create a new restricted key in the Stripe dashboard and paste it
+    confirm: "New key created with the same permissions as the old one?"
+  - name: check that the key can list charges
+    run: |
+      curl -fsS -u "$CABINET_NEW:" https://api.stripe.com/v1/charges?limit=1 >/dev/null
+    timeout: 1m
+  - name: promote
+  - name: overlap window
+    wait: 1h
+  - name: roll the old key in the Stripe dashboard
+    confirm: "Old key deleted in the Stripe dashboard?"
+approve: owner
+`,
+}
+
+// seedDemo builds the sample inventory of `cabinet demo` in dir, an empty
+// folder that the caller made and deletes, and returns it opened, with the
+// demo user's identity. The identity is generated in memory: it never
+// touches the keyring or the disk. Everything goes through the store's own
+// code, with the clock set back, so that versions, exposures and the audit
+// log look lived-in; the statuses are computed against now. Only the values
+// and the keys are random.
+func seedDemo(dir string, now time.Time) (*store.Store, *crypto.Identity, error) {
+	gen, err := crypto.GenerateIdentity()
+	if err != nil {
+		return nil, nil, err
+	}
+	id, err := crypto.ParseIdentity(gen.Secret, demoIdentitySource)
+	if err != nil {
+		return nil, nil, err
+	}
+	teammates := map[string]string{}
+	for _, name := range []string{"bob", "carol", "etl-prod", "dave"} {
+		g, err := crypto.GenerateIdentity()
+		if err != nil {
+			return nil, nil, err
+		}
+		teammates[name] = g.Public // their secret keys are dropped at once
+	}
+	s, err := store.Init(dir, demoUser, id.PublicKeys()[0])
+	if err != nil {
+		return nil, nil, err
+	}
+	for name, text := range demoRunbooks {
+		if err := os.WriteFile(filepath.Join(dir, "runbooks", name+".yaml"), []byte(text), 0o600); err != nil {
+			return nil, nil, err
+		}
+	}
+
+	var steps []demoStep
+	add := func(at time.Time, actor string, do func(store.Act) error) {
+		steps = append(steps, demoStep{at: at, actor: actor, do: do})
+	}
+	daysAgo := func(days int, hours time.Duration) time.Time {
+		return now.Add(-time.Duration(days)*24*time.Hour - hours*time.Hour)
+	}
+
+	// Members and scopes: "*": [alice], prod/: [alice, etl-prod],
+	// stg/: [alice, bob], dev/: [alice, bob, carol].
+	add(daysAgo(demoStoreAge-1, 0), demoUser, func(act store.Act) error {
+		_, err := s.AddMember("etl-prod", teammates["etl-prod"], []string{"prod/"}, id, act)
+		return err
+	})
+	add(daysAgo(demoStoreAge-2, 0), demoUser, func(act store.Act) error {
+		_, err := s.AddMember("bob", teammates["bob"], []string{"stg/", "dev/"}, id, act)
+		return err
+	})
+	add(daysAgo(demoStoreAge-60, 0), demoUser, func(act store.Act) error {
+		_, err := s.AddMember("carol", teammates["carol"], nil, id, act)
+		return err
+	})
+	add(daysAgo(demoStoreAge-60, -1), demoUser, func(act store.Act) error {
+		_, err := s.SetScope("dev/", []string{demoUser, "bob", "carol"}, id, act)
+		return err
+	})
+	// dave reads stg/kafka/ for a while; removing him re-seals those
+	// secrets to the others and marks them exposed.
+	add(daysAgo(demoDaveJoins, 0), demoUser, func(act store.Act) error {
+		_, err := s.AddMember("dave", teammates["dave"], []string{"stg/kafka/"}, id, act)
+		return err
+	})
+	add(daysAgo(demoDaveLeaves, 0), demoUser, func(act store.Act) error {
+		_, err := s.RemoveMember("dave", id, act)
+		return err
+	})
+	add(daysAgo(demoDaveLeaves, -1), demoUser, func(act store.Act) error {
+		_, err := s.RemoveScope("stg/kafka/", id, act)
+		return err
+	})
+
+	for i, d := range demoSecrets {
+		author := d.by
+		if author == "" {
+			author = demoUser
+		}
+		if len(d.days) == 0 {
+			add(daysAgo(3, 2), demoUser, func(act store.Act) error { return seedNoValue(s, d, act) })
+			continue
+		}
+		for j, days := range d.days {
+			// A few hours' spread within the day, so that not every value
+			// was set on the hour.
+			at := daysAgo(days, time.Duration((i*5+j*3)%9+1)).Add(-time.Duration(i*7%60) * time.Minute)
+			first := j == 0
+			add(at, author, func(act store.Act) error {
+				value, err := d.value()
+				if err != nil {
+					return err
+				}
+				_, _, err = s.SetValue(d.path, value, act, func(sec *inventory.Secret, created bool) error {
+					if !first {
+						return nil
+					}
+					every, err := inventory.ParseEvery(d.every)
+					if err != nil {
+						return err
+					}
+					sec.Owner, sec.Description, sec.Rotation.Every = d.owner, d.description, every
+					sec.Tags = slices.Clone(d.tags)
+					return nil
+				})
+				clear(value)
+				return err
+			})
+			if first && d.runbook != "" {
+				add(at.Add(2*time.Hour), demoUser, func(act store.Act) error {
+					_, err := s.Edit(d.path, act, func(sec *inventory.Secret) error {
+						if _, err := s.Runbook(d.runbook); err != nil {
+							return err
+						}
+						sec.Rotation.Runbook = d.runbook
+						return nil
+					})
+					return err
+				})
+			}
+		}
+		if d.pending > 0 {
+			add(now.Add(-time.Duration(d.pending)*time.Hour), demoUser, func(act store.Act) error {
+				return seedPending(s, d, act)
+			})
+		}
+	}
+
+	sort.SliceStable(steps, func(i, j int) bool { return steps[i].at.Before(steps[j].at) })
+	for _, st := range steps {
+		if err := st.do(store.Act{Actor: st.actor, Now: st.at}); err != nil {
+			return nil, nil, fmt.Errorf("demo inventory: %w", err)
+		}
+	}
+	return s, id, nil
+}
+
+// demoStep is one change of the demo's history, replayed in time order.
+type demoStep struct {
+	at    time.Time
+	actor string
+	do    func(store.Act) error
+}
+
+// seedNoValue registers a secret whose value is still to come.
+func seedNoValue(s *store.Store, d demoSecret, act store.Act) error {
+	every, err := inventory.ParseEvery(d.every)
+	if err != nil {
+		return err
+	}
+	_, err = s.Create(d.path, act, func(sec *inventory.Secret) error {
+		sec.Owner, sec.Description, sec.Tags = d.owner, d.description, slices.Clone(d.tags)
+		sec.Rotation = inventory.Rotation{Every: every, Runbook: d.runbook}
+		return nil
+	})
+	return err
+}
+
+// seedPending starts a rotation: a new value staged as a pending version
+// next to the current one.
+func seedPending(s *store.Store, d demoSecret, act store.Act) error {
+	value, err := d.value()
+	if err != nil {
+		return err
+	}
+	_, _, err = s.Stage(d.path, value, act)
+	clear(value)
+	return err
+}
+
+// Values of the demo's secrets, random but shaped like the real thing.
+
+func demoGen(length int, charset string) func() ([]byte, error) {
+	return func() ([]byte, error) { return crypto.Generate(length, charset) }
+}
+
+func demoPrefixed(prefix string, length int, charset string) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		v, err := crypto.Generate(length, charset)
+		return append([]byte(prefix), v...), err
+	}
+}
+
+// demoAWSAccessKey looks like an AWS access key ID: AKIA and 16 upper-case
+// letters and digits.
+func demoAWSAccessKey() ([]byte, error) {
+	v, err := crypto.Generate(16, "alnum")
+	return []byte("AKIA" + strings.ToUpper(string(v))), err
+}
+
+// demoFernetKey looks like a Fernet key: 32 bytes in URL-safe base64.
+func demoFernetKey() ([]byte, error) {
+	v, err := crypto.Generate(43, "alnum")
+	return append(v, '='), err
+}
+
+// demoPEM looks like a PEM private key: lines lines of base64-like text.
+func demoPEM(label string, lines int) func() ([]byte, error) {
+	return func() ([]byte, error) {
+		var b strings.Builder
+		b.WriteString("-----BEGIN " + label + "-----\n")
+		for i := range lines {
+			n := 64
+			if i == lines-1 {
+				n = 24
+			}
+			v, err := crypto.Generate(n, "alnum")
+			if err != nil {
+				return nil, err
+			}
+			b.Write(v)
+			b.WriteByte('\n')
+		}
+		b.WriteString("-----END " + label + "-----\n")
+		return []byte(b.String()), nil
+	}
+}
+
+// demoGCPKey looks like a Google Cloud service account key file.
+func demoGCPKey() ([]byte, error) {
+	keyID, err := crypto.Generate(40, "hex")
+	if err != nil {
+		return nil, err
+	}
+	clientID, err := crypto.Generate(21, "digits")
+	if err != nil {
+		return nil, err
+	}
+	pem, err := demoPEM("PRIVATE KEY", 9)()
+	if err != nil {
+		return nil, err
+	}
+	return fmt.Appendf(nil, `{
+  "type": "service_account",
+  "project_id": "acme-marketing-analytics",
+  "private_key_id": "%s",
+  "private_key": "%s",
+  "client_email": "bq-export@acme-marketing-analytics.iam.gserviceaccount.com",
+  "client_id": "%s",
+  "token_uri": "https://oauth2.googleapis.com/token"
+}
+`, keyID, strings.ReplaceAll(string(pem), "\n", `\n`), clientID), nil
+}

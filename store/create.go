@@ -1,0 +1,88 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/cabinethq/cabinet/inventory"
+)
+
+// ErrExists refuses to create a secret that is there already.
+var ErrExists = errors.New("already exists")
+
+// Create registers a secret that has no value yet (status no-value): its
+// owner and policy are known, its value comes later, for example from a
+// partner. edit sets its metadata.
+func (s *Store) Create(path string, act Act, edit func(*inventory.Secret) error) (*inventory.Secret, error) {
+	if err := s.ValidatePath(path); err != nil {
+		return nil, err
+	}
+	unlock, err := s.lock()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	if err := s.readRecipients(); err != nil {
+		return nil, err
+	}
+	if _, err := s.Load(path); !errors.Is(err, ErrNotFound) {
+		if err == nil {
+			err = inventory.WithHint(fmt.Errorf("secret %s %w", path, ErrExists), "open it to edit it, or choose another path")
+		}
+		return nil, err
+	}
+	sec := &inventory.Secret{Path: path}
+	if err := edit(sec); err != nil {
+		return nil, err
+	}
+	if sec.Path != path {
+		return nil, fmt.Errorf("%s: an edit cannot move a secret to %s", path, sec.Path)
+	}
+	// Record whom its values will be for, so that it is not taken for a
+	// secret whose re-encryption was interrupted.
+	readers, _, sum, err := s.sealTarget(path)
+	if err != nil {
+		return nil, err
+	}
+	sec.Readers, sec.ReadersSum = readers, sum
+	if err := s.save(sec); err != nil {
+		return nil, err
+	}
+	return sec, s.Audit(act.event(inventory.ActionCreate, path, 0, inventory.OutcomeOK, ""))
+}
+
+// Stage seals value as the pending version of path, the first step of a
+// rotation: the current version stays in use until the pending one is
+// promoted.
+func (s *Store) Stage(path string, value []byte, act Act) (*inventory.Secret, inventory.Version, error) {
+	if err := s.ValidatePath(path); err != nil {
+		return nil, inventory.Version{}, err
+	}
+	if err := checkValue(path, value); err != nil {
+		return nil, inventory.Version{}, err
+	}
+	unlock, err := s.lock()
+	if err != nil {
+		return nil, inventory.Version{}, err
+	}
+	defer unlock()
+	if err := s.readRecipients(); err != nil {
+		return nil, inventory.Version{}, err
+	}
+	sec, err := s.Load(path)
+	if err != nil {
+		return nil, inventory.Version{}, err
+	}
+	ciphertext, err := s.sealValue(sec, value)
+	if err != nil {
+		return nil, inventory.Version{}, err
+	}
+	v, err := sec.AddPending(ciphertext, act.Actor, act.Now)
+	if err != nil {
+		return nil, inventory.Version{}, err
+	}
+	if err := s.save(sec); err != nil {
+		return nil, inventory.Version{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return sec, v, s.Audit(act.event(inventory.ActionStage, path, v.Number, inventory.OutcomeOK, ""))
+}

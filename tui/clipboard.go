@@ -1,0 +1,40 @@
+package tui
+
+import (
+	"errors"
+
+	"github.com/atotto/clipboard"
+	"github.com/muesli/termenv"
+)
+
+// Clipboard is where a copied value goes.
+type Clipboard interface {
+	Write(text string) error
+	// Read returns the clipboard's text, or an error where it cannot be
+	// read (OSC 52).
+	Read() (string, error)
+}
+
+// SystemClipboard is the system clipboard where there is one (xclip, xsel
+// or wl-copy on Linux; macOS and Windows natively), else OSC 52, which asks
+// the terminal itself to set the clipboard and works over SSH.
+func SystemClipboard() Clipboard {
+	if !clipboard.Unsupported {
+		return systemClipboard{}
+	}
+	return osc52{out: termenv.DefaultOutput()}
+}
+
+type systemClipboard struct{}
+
+func (systemClipboard) Write(text string) error { return clipboard.WriteAll(text) }
+func (systemClipboard) Read() (string, error)   { return clipboard.ReadAll() }
+
+type osc52 struct{ out *termenv.Output }
+
+func (c osc52) Write(text string) error {
+	c.out.Copy(text)
+	return nil
+}
+
+func (osc52) Read() (string, error) { return "", errors.New("OSC 52 clipboards cannot be read") }

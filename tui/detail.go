@@ -1,0 +1,166 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/cabinethq/cabinet/inventory"
+	"github.com/cabinethq/cabinet/themes"
+)
+
+// How long a revealed value stays on screen, and a copied one in the
+// clipboard.
+const (
+	revealFor = 30 * time.Second
+	copyFor   = 45 * time.Second
+)
+
+// detailScreen shows one secret: metadata, versions, scope, deadline and
+// runbook, with the value masked until revealed.
+type detailScreen struct {
+	styles   *themes.Styles
+	keys     detailKeys
+	sec      *inventory.Secret
+	scope    string
+	readers  []string
+	runbook  string // the runbook file's text, if any
+	now      time.Time
+	warning  time.Duration
+	revealed string // the plaintext while revealed; "" otherwise
+	revealN  int    // counts reveals, so that an old timer cannot hide a new one
+	view     viewport.Model
+	width    int
+	height   int
+}
+
+func newDetailScreen(styles *themes.Styles, d detailLoadedMsg, now time.Time, warning time.Duration) *detailScreen {
+	return &detailScreen{styles: styles, keys: defaultDetailKeys(), sec: d.sec, scope: d.scope, readers: d.readers, runbook: d.runbook, now: now, warning: warning, view: viewport.New(0, 0)}
+}
+
+func (s *detailScreen) SetSize(w, h int) {
+	s.width, s.height = w, h
+	s.view.Width, s.view.Height = w, h
+	s.view.SetContent(s.content())
+}
+
+// Messages the detail screen sends to the root, which does the I/O.
+type (
+	revealMsg   struct{ path string }
+	copyMsg     struct{ path string }
+	closeMsg    struct{}
+	editMsg     struct{ path string }
+	setMsg      struct{ path string }
+	hideMsg     struct{ n int }
+	revealedMsg struct {
+		path    string
+		version int
+		value   string
+	}
+)
+
+func (s *detailScreen) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case revealedMsg:
+		if msg.path != s.sec.Path {
+			return nil
+		}
+		s.revealed = msg.value
+		s.revealN++
+		n := s.revealN
+		s.view.SetContent(s.content())
+		return tea.Tick(revealFor, func(time.Time) tea.Msg { return hideMsg{n} })
+	case hideMsg:
+		if msg.n == s.revealN {
+			s.hide()
+		}
+		return nil
+	case tea.KeyMsg:
+		return s.updateKey(msg)
+	}
+	var cmd tea.Cmd
+	s.view, cmd = s.view.Update(msg)
+	return cmd
+}
+
+func (s *detailScreen) updateKey(km tea.KeyMsg) tea.Cmd {
+	path := s.sec.Path
+	switch {
+	case key.Matches(km, s.keys.Back):
+		s.hide()
+		return func() tea.Msg { return closeMsg{} }
+	case key.Matches(km, s.keys.Reveal):
+		if s.revealed != "" {
+			s.hide()
+			return nil
+		}
+		return func() tea.Msg { return revealMsg{path} }
+	case key.Matches(km, s.keys.Copy):
+		return func() tea.Msg { return copyMsg{path} }
+	case key.Matches(km, s.keys.Edit):
+		return func() tea.Msg { return editMsg{path} }
+	case key.Matches(km, s.keys.SetValue):
+		return func() tea.Msg { return setMsg{path} }
+	}
+	var cmd tea.Cmd
+	s.view, cmd = s.view.Update(km)
+	return cmd
+}
+
+// hide forgets the revealed value.
+func (s *detailScreen) hide() {
+	s.revealed = ""
+	s.revealN++
+	s.view.SetContent(s.content())
+}
+
+func (s *detailScreen) View() string { return s.view.View() }
+
+func (s *detailScreen) content() string {
+	st, sec := s.styles, s.sec
+	var b strings.Builder
+	field := func(label, value string) {
+		fmt.Fprintf(&b, "%s %s\n", st.Label.Render(pad(label, 12)), st.Value.Render(value))
+	}
+	status := inventory.StatusAt(sec, s.now, s.warning)
+	deadline, _ := inventory.Deadline(sec)
+	b.WriteString(st.Title.Render(sec.Path) + "  " + st.Status(status).Render(statusText(status, deadline, s.now)) + "\n\n")
+	field("owner", sec.Owner)
+	if sec.Description != "" {
+		field("description", sec.Description)
+	}
+	if len(sec.Tags) > 0 {
+		field("tags", strings.Join(sec.Tags, ", "))
+	}
+	field("rotation", inventory.Explain(sec, s.now, s.warning))
+	field("scope", fmt.Sprintf("%s: %s", s.scope, strings.Join(s.readers, ", ")))
+	for _, e := range sec.Exposures {
+		field("exposed", fmt.Sprintf("%s lost access on %s: rotate this secret", e.Member, e.At.Format(time.DateOnly)))
+	}
+	b.WriteString("\n")
+	switch {
+	case sec.CurrentVersion() == nil:
+		field("value", st.Muted.Render("no value yet (v sets one)"))
+	case s.revealed != "":
+		field("value", st.Revealed.Render(s.revealed)+st.Muted.Render(fmt.Sprintf("   hides in %s or on leaving (r hides now)", revealFor)))
+	default:
+		field("value", st.Masked.Render("••••••••••••")+st.Muted.Render("   r reveal · c copy"))
+	}
+	b.WriteString("\n" + st.TableHeader.Render(fmt.Sprintf("%s %s %s %s", pad("VERSION", 8), pad("STATE", 9), pad("CREATED", 20), "AUTHOR")) + "\n")
+	for _, v := range sec.Versions {
+		fmt.Fprintf(&b, "%s %s %s %s\n", pad(fmt.Sprintf("v%d", v.Number), 8), pad(string(v.State), 9), pad(v.Created.Format(time.RFC3339), 20), v.Author)
+	}
+	if sec.Rotation.Runbook != "" {
+		b.WriteString("\n" + st.Label.Render("runbook "+sec.Rotation.Runbook) + "\n")
+		if s.runbook != "" {
+			b.WriteString(st.Muted.Render(strings.TrimRight(s.runbook, "\n")) + "\n")
+		} else {
+			b.WriteString(st.Error.Render("runbooks/"+sec.Rotation.Runbook+".yaml is missing") + "\n")
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,28 @@
+package tui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// detailKeys are the keys of a secret's detail screen.
+type detailKeys struct {
+	Back, Reveal, Copy, Edit, SetValue, Up, Down key.Binding
+}
+
+func defaultDetailKeys() detailKeys {
+	return detailKeys{
+		Back:     key.NewBinding(key.WithKeys("esc", "backspace", "left", "h"), key.WithHelp("esc", "back")),
+		Reveal:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal/hide value")),
+		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy value")),
+		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit metadata")),
+		SetValue: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "set a new value")),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
+	}
+}
+
+func (k detailKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Back, k.Reveal, k.Copy, k.Edit, k.SetValue}
+}
+
+func (k detailKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Back, k.Up, k.Down}, {k.Reveal, k.Copy, k.Edit, k.SetValue}}
+}

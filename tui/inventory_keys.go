@@ -1,0 +1,41 @@
+package tui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// inventoryKeys are the keys of the inventory screen.
+type inventoryKeys struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Open, Filter, ClearFilter, Sort         key.Binding
+	NextEnv, PrevEnv, New                   key.Binding
+}
+
+func defaultInventoryKeys() inventoryKeys {
+	return inventoryKeys{
+		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		PageDown:    key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
+		Top:         key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "first")),
+		Bottom:      key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "last")),
+		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort: deadline, path, owner")),
+		NextEnv:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next environment")),
+		PrevEnv:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous environment")),
+		New:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new secret")),
+	}
+}
+
+// ShortHelp is the footer: the most useful keys.
+func (k inventoryKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Open, k.Filter, k.Sort, k.NextEnv, k.New}
+}
+
+// FullHelp is every key, in columns, for the help screen.
+func (k inventoryKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Open, k.Filter, k.ClearFilter, k.Sort, k.NextEnv, k.PrevEnv, k.New},
+	}
+}

@@ -1,0 +1,307 @@
+package tui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/muesli/termenv"
+
+	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/inventory"
+	"github.com/cabinethq/cabinet/store"
+	"github.com/cabinethq/cabinet/themes"
+)
+
+func init() {
+	// The same bytes on every machine: no colours, a fixed background.
+	lipgloss.SetColorProfile(termenv.Ascii)
+	lipgloss.SetHasDarkBackground(true)
+}
+
+var testNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+
+// fakeClipboard is a clipboard in memory.
+type fakeClipboard struct {
+	mu   sync.Mutex
+	text string
+}
+
+func (c *fakeClipboard) Write(s string) error { c.mu.Lock(); c.text = s; c.mu.Unlock(); return nil }
+func (c *fakeClipboard) Read() (string, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.text, nil
+}
+
+// testStore makes a store with alice and six secrets, one of each status
+// but exposed, created relative to testNow.
+func testStore(t testing.TB) (*store.Store, *crypto.Identity) {
+	t.Helper()
+	g, err := crypto.GenerateIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := crypto.ParseIdentity(g.Secret, "test identity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Init(t.TempDir(), "alice", g.Public)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		path, owner, every, value string
+		ageDays                   int
+	}{
+		{"prod/db/password", "data-platform", "90d", "pw-overdue", 97},
+		{"prod/kafka/sasl", "data-platform", "90d", "pw-due", 85},
+		{"stg/s3/access-key", "analytics", "90d", "pw-ok", 10},
+		{"dev/airflow/fernet", "ml-platform", "", "pw-nopolicy", 3},
+		{"dev/api/token", "growth", "30d", "pw-ok-2", 1},
+	} {
+		act := store.Act{Actor: "alice", Now: testNow.AddDate(0, 0, -c.ageDays)}
+		_, _, err := s.SetValue(c.path, []byte(c.value), act, func(sec *inventory.Secret, created bool) error {
+			sec.Owner = c.owner
+			sec.Rotation.Every, _ = inventory.ParseEvery(c.every)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s, id
+}
+
+// harness drives a Model the way bubbletea does, running each command and
+// feeding its message back, but dropping timers (which would sleep).
+type harness struct {
+	t    *testing.T
+	m    *Model
+	clip *fakeClipboard
+	s    *store.Store
+}
+
+func newHarness(t *testing.T, w, h int) *harness {
+	s, id := testStore(t)
+	clip := &fakeClipboard{}
+	m := New(Options{Store: s, Identity: func() (*crypto.Identity, error) { return id, nil }, Now: func() time.Time { return testNow }, Styles: themes.Plain(), Clipboard: clip})
+	hs := &harness{t: t, m: m, clip: clip, s: s}
+	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
+	hs.run(m.Init())
+	return hs
+}
+
+func (h *harness) send(msg tea.Msg) {
+	h.t.Helper()
+	_, cmd := h.m.Update(msg)
+	h.run(cmd)
+}
+
+// run runs cmd and what follows from it; a command still running after
+// 200 ms is a timer and is dropped.
+func (h *harness) run(cmd tea.Cmd) {
+	h.t.Helper()
+	if cmd == nil {
+		return
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	select {
+	case msg := <-done:
+		switch msg := msg.(type) {
+		case nil, spinner.TickMsg: // the spinner ticks forever
+		case tea.BatchMsg:
+			for _, c := range msg {
+				h.run(c)
+			}
+		default:
+			h.send(msg)
+		}
+	case <-time.After(200 * time.Millisecond):
+	}
+}
+
+func (h *harness) keys(keys ...string) {
+	h.t.Helper()
+	for _, k := range keys {
+		var msg tea.KeyMsg
+		switch k {
+		case "enter":
+			msg = tea.KeyMsg{Type: tea.KeyEnter}
+		case "esc":
+			msg = tea.KeyMsg{Type: tea.KeyEsc}
+		case "tab":
+			msg = tea.KeyMsg{Type: tea.KeyTab}
+		default:
+			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+		}
+		h.send(msg)
+	}
+}
+
+func (h *harness) typeText(s string) {
+	for _, r := range s {
+		h.keys(string(r))
+	}
+}
+
+func (h *harness) shownPaths() string {
+	var p []string
+	for _, i := range h.m.inv.shown {
+		p = append(p, h.m.inv.all[i].path)
+	}
+	return strings.Join(p, " ")
+}
+
+func (h *harness) audit() string {
+	data, _ := os.ReadFile(filepath.Join(h.s.Dir, "audit", "alice.jsonl"))
+	return string(data)
+}
+
+func TestInventoryLoadsSortedByUrgency(t *testing.T) {
+	h := newHarness(t, 120, 30)
+	if got, want := h.shownPaths(), "prod/db/password prod/kafka/sasl dev/api/token stg/s3/access-key dev/airflow/fernet"; got != want {
+		t.Fatalf("rows = %s\nwant  %s", got, want)
+	}
+	view := h.m.View()
+	for _, want := range []string{"✖ 1 overdue", "▲ 1 due", "! 0 exposed", "alice (test identity)", "✖ overdue 7d", "▲ due in 5d", "○ no policy", "✓ ok"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+}
+
+func TestFilterSortAndEnvironments(t *testing.T) {
+	h := newHarness(t, 120, 30)
+	h.keys("/")
+	h.typeText("overdue")
+	if got := h.shownPaths(); got != "prod/db/password" {
+		t.Fatalf("filter overdue = %q", got)
+	}
+	h.keys("esc")
+	h.keys("/")
+	h.typeText("dtplt") // fuzzy: data-platform
+	if got := h.shownPaths(); got != "prod/db/password prod/kafka/sasl" {
+		t.Fatalf("fuzzy filter on owner = %q", got)
+	}
+	h.keys("enter") // keep the filter, leave the input
+	if !strings.Contains(h.m.View(), "2 of 5") {
+		t.Fatalf("the filter count is not shown:\n%s", h.m.View())
+	}
+	h.keys("esc")
+	if got := len(h.m.inv.shown); got != 5 {
+		t.Fatalf("esc left %d rows", got)
+	}
+	h.keys("s")
+	if got := h.shownPaths(); !strings.HasPrefix(got, "dev/airflow/fernet dev/api/token prod/db/password") {
+		t.Fatalf("sort by path = %q", got)
+	}
+	h.keys("s")
+	if got := h.shownPaths(); got != "stg/s3/access-key prod/db/password prod/kafka/sasl dev/api/token dev/airflow/fernet" {
+		t.Fatalf("sort by owner = %q", got)
+	}
+	h.keys("tab")
+	if got := h.shownPaths(); got != "dev/airflow/fernet dev/api/token" {
+		t.Fatalf("dev tab = %q", got)
+	}
+}
+
+func TestRevealHidesAgainAndIsAudited(t *testing.T) {
+	h := newHarness(t, 120, 30)
+	h.keys("enter")
+	if h.m.detail == nil || h.m.detail.sec.Path != "prod/db/password" {
+		t.Fatal("enter did not open the first secret")
+	}
+	if strings.Contains(h.m.View(), "pw-overdue") {
+		t.Fatal("the value shows before it is revealed")
+	}
+	h.keys("r")
+	if !strings.Contains(h.m.View(), "pw-overdue") {
+		t.Fatalf("r did not reveal:\n%s", h.m.View())
+	}
+	if !strings.Contains(h.audit(), `"action":"reveal","path":"prod/db/password"`) {
+		t.Fatalf("no reveal in the audit log:\n%s", h.audit())
+	}
+	h.send(hideMsg{n: h.m.detail.revealN}) // the 30 s timer fires
+	if strings.Contains(h.m.View(), "pw-overdue") {
+		t.Fatal("the value stayed after its timer")
+	}
+	h.keys("r")
+	h.keys("esc")
+	if h.m.detail != nil || strings.Contains(h.m.View(), "pw-overdue") {
+		t.Fatal("leaving the secret did not hide it")
+	}
+}
+
+func TestCopyClearsTheClipboardUnlessItChanged(t *testing.T) {
+	h := newHarness(t, 120, 30)
+	h.keys("enter", "c")
+	if h.clip.text != "pw-overdue" {
+		t.Fatalf("clipboard = %q", h.clip.text)
+	}
+	if !strings.Contains(h.audit(), `"action":"copy"`) {
+		t.Fatal("no copy in the audit log")
+	}
+	h.send(clipboardClearMsg{n: h.m.copiedN}) // the 45 s timer fires
+	if h.clip.text != "" {
+		t.Fatalf("clipboard not cleared: %q", h.clip.text)
+	}
+	h.keys("c")
+	h.clip.Write("something the user copied since")
+	h.send(clipboardClearMsg{n: h.m.copiedN})
+	if h.clip.text != "something the user copied since" {
+		t.Fatal("a clipboard that changed was cleared")
+	}
+}
+
+func TestHelpShowsTheKeysOfTheScreen(t *testing.T) {
+	h := newHarness(t, 120, 30)
+	h.keys("?")
+	view := h.m.View()
+	for _, want := range []string{"Keys: inventory", "filter", "sort", "next environment", "quit"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("help lacks %q", want)
+		}
+	}
+	h.keys("esc", "enter", "?")
+	if view := h.m.View(); !strings.Contains(view, "Keys: secret") || !strings.Contains(view, "reveal") {
+		t.Errorf("detail help:\n%s", view)
+	}
+}
+
+func TestTooSmallTerminal(t *testing.T) {
+	h := newHarness(t, 50, 10)
+	if view := h.m.View(); !strings.Contains(view, "Terminal too small: 50×10") {
+		t.Fatalf("view:\n%s", view)
+	}
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 30})
+	if !strings.Contains(h.m.View(), "prod/db/password") {
+		t.Fatal("resizing did not lay the inventory out again")
+	}
+}
+
+// Golden screens at 100×24, colours off: the screenshots-as-text of each
+// screen. Regenerate with `go test ./tui -update`.
+func TestGoldenScreens(t *testing.T) {
+	h := newHarness(t, 100, 24)
+	name := filepath.Base(h.s.Dir)
+	clean := func(v string) []byte { return []byte(strings.ReplaceAll(v, name, "store")) }
+	t.Run("inventory", func(t *testing.T) { golden.RequireEqual(t, clean(h.m.View())) })
+	h.keys("/")
+	h.typeText("prod")
+	t.Run("filter", func(t *testing.T) { golden.RequireEqual(t, clean(h.m.View())) })
+	h.keys("esc", "enter")
+	t.Run("detail", func(t *testing.T) { golden.RequireEqual(t, clean(h.m.View())) })
+	h.keys("?")
+	t.Run("help", func(t *testing.T) { golden.RequireEqual(t, clean(h.m.View())) })
+	h.send(tea.WindowSizeMsg{Width: 40, Height: 8})
+	t.Run("too-small", func(t *testing.T) { golden.RequireEqual(t, clean(h.m.View())) })
+}
