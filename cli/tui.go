@@ -18,8 +18,8 @@ import (
 	"github.com/cabinethq/cabinet/tui"
 )
 
-// runTUI opens the workbench on the store.
-func (a *App) runTUI(s *store.Store, identity func() (*crypto.Identity, error)) error {
+// runTUI opens the workbench on the store, which the header calls name.
+func (a *App) runTUI(s *store.Store, name string, identity func() (*crypto.Identity, error)) error {
 	if !a.Terminal(a.Out) || !a.Terminal(a.In) {
 		return usagef("the workbench needs a terminal; for scripts use the commands (`cabinet --help`)")
 	}
@@ -27,7 +27,7 @@ func (a *App) runTUI(s *store.Store, identity func() (*crypto.Identity, error)) 
 	if err != nil {
 		return err
 	}
-	return tui.Run(tui.Options{Store: s, Identity: identity, Now: a.Now, Styles: styles, Clipboard: tui.SystemClipboard()})
+	return tui.Run(tui.Options{Store: s, Name: name, Identity: identity, Now: a.Now, Styles: styles, Clipboard: tui.SystemClipboard()})
 }
 
 // styles picks the theme: --theme, then CABINET_THEME, then the config
@@ -105,7 +105,23 @@ and nothing is left behind when you quit. Press ? for the keys.`,
 			if err != nil {
 				return fmt.Errorf("failed to make the sample inventory: %w", err)
 			}
-			return a.runTUI(s, func() (*crypto.Identity, error) { return id, nil })
+			return a.runTUI(s, "demo inventory (throwaway)", func() (*crypto.Identity, error) { return id, nil })
 		},
 	}
+}
+
+// homeRelative writes dir with ~ for the home folder, as a shell prompt does.
+func (a *App) homeRelative(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
+	}
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" {
+		return abs
+	}
+	if rel, err := filepath.Rel(home, abs); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(filepath.Join("~", rel))
+	}
+	return abs
 }

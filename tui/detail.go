@@ -13,13 +13,6 @@ import (
 	"github.com/cabinethq/cabinet/themes"
 )
 
-// How long a revealed value stays on screen, and a copied one in the
-// clipboard.
-const (
-	revealFor = 30 * time.Second
-	copyFor   = 45 * time.Second
-)
-
 // detailScreen shows one secret: metadata, versions, scope, deadline and
 // runbook, with the value masked until revealed.
 type detailScreen struct {
@@ -152,7 +145,7 @@ func (s *detailScreen) content() string {
 	}
 	b.WriteString("\n" + st.TableHeader.Render(fmt.Sprintf("%s %s %s %s", pad("VERSION", 8), pad("STATE", 9), pad("CREATED", 20), "AUTHOR")) + "\n")
 	for _, v := range sec.Versions {
-		fmt.Fprintf(&b, "%s %s %s %s\n", pad(fmt.Sprintf("v%d", v.Number), 8), pad(string(v.State), 9), pad(v.Created.Format(time.RFC3339), 20), v.Author)
+		fmt.Fprintf(&b, "%s %s %s %s\n", pad(fmt.Sprintf("v%d", v.Number), 8), pad(string(v.State), 9), pad(v.Created.UTC().Format("2006-01-02 15:04 UTC"), 20), v.Author)
 	}
 	if sec.Rotation.Runbook != "" {
 		b.WriteString("\n" + st.Label.Render("runbook "+sec.Rotation.Runbook) + "\n")

@@ -10,10 +10,10 @@ type detailKeys struct {
 func defaultDetailKeys() detailKeys {
 	return detailKeys{
 		Back:     key.NewBinding(key.WithKeys("esc", "backspace", "left", "h"), key.WithHelp("esc", "back")),
-		Reveal:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal/hide value")),
-		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy value")),
-		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit metadata")),
-		SetValue: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "set a new value")),
+		Reveal:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reveal")),
+		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
+		Edit:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
+		SetValue: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "new value")),
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
 	}

@@ -10,11 +10,9 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/mattn/go-runewidth"
 
+	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/themes"
 )
-
-// environments the inventory can narrow to; "" is all of them.
-var envTabs = []string{"", "dev", "stg", "prod"}
 
 // inventoryScreen lists every secret with its owner, version, age,
 // deadline and status.
@@ -22,38 +20,53 @@ type inventoryScreen struct {
 	styles  *themes.Styles
 	keys    inventoryKeys
 	all     []row // sorted
-	shown   []int // indexes into all that pass the environment and filter
-	cursor  int   // index into shown
-	offset  int   // first shown row on screen
+	paths   map[string]bool
+	counts  map[inventory.Status]int
+	envs    []string // the tabs: "" (all), then the store's environments
+	shown   []int    // indexes into all that pass the environment and filter
+	cursor  int      // index into shown
+	offset  int      // first shown row on screen
 	sort    sortMode
-	env     int // index into envTabs
+	env     int // index into envs
 	filter  textinput.Model
-	lastQ   string // the query shown was computed for
+	lastQ   string // the query that shown was computed for
 	width   int
 	height  int
 	loading bool
 }
 
-func newInventoryScreen(styles *themes.Styles) *inventoryScreen {
-	ti := newInput(styles, "/", "filter: path, owner, tag or status")
-	return &inventoryScreen{styles: styles, keys: defaultInventoryKeys(), filter: ti, loading: true}
+func newInventoryScreen(styles *themes.Styles, environments []string) *inventoryScreen {
+	return &inventoryScreen{
+		styles:  styles,
+		keys:    defaultInventoryKeys(),
+		filter:  newInput(styles, "/", "path, owner, tag or status (overdue, due, exposed…)"),
+		envs:    append([]string{""}, environments...),
+		loading: true,
+	}
 }
 
 func (s *inventoryScreen) SetSize(w, h int) {
 	s.width, s.height = w, h
-	s.filter.Width = max(10, w-4)
 	s.clampCursor()
 }
 
 // setRows replaces the inventory, keeping the selection on the same path.
 func (s *inventoryScreen) setRows(rows []row) {
 	selected := s.selectedPath()
-	s.all = rows
-	s.loading = false
+	s.all, s.loading = rows, false
+	s.paths = make(map[string]bool, len(rows))
+	s.counts = map[inventory.Status]int{}
+	for i := range rows {
+		s.paths[rows[i].path] = true
+		s.counts[rows[i].status]++
+	}
 	sortRows(s.all, s.sort)
 	s.refilter(true)
 	s.selectPath(selected)
 }
+
+// has reports whether the inventory holds path.
+func (s *inventoryScreen) has(path string) bool { return s.paths[path] }
 
 func (s *inventoryScreen) selectedPath() string {
 	if r := s.selected(); r != nil {
@@ -80,30 +93,30 @@ func (s *inventoryScreen) selectPath(path string) {
 }
 
 // refilter recomputes the shown rows. When the query only grew, it narrows
-// the rows already shown instead of scanning the whole inventory: typing a
-// filter on a large store stays fast.
+// the rows already shown instead of scanning the whole inventory, which
+// keeps typing a filter on a large store fast.
 func (s *inventoryScreen) refilter(full bool) {
 	q := strings.ToLower(strings.TrimSpace(s.filter.Value()))
-	env := envTabs[s.env]
-	source := s.shown
-	if full || s.lastQ == "" || !strings.HasPrefix(q, s.lastQ) {
-		source = nil
+	env := s.envs[s.env]
+	narrow := !full && s.lastQ != "" && strings.HasPrefix(q, s.lastQ)
+	keep := func(i int) bool {
+		r := &s.all[i]
+		return (env == "" || r.env == env) && (q == "" || matches(r.key, q))
 	}
 	var shown []int
-	keep := func(i int) {
-		r := &s.all[i]
-		if (env == "" || r.env == env) && (q == "" || matches(r.key, q)) {
-			shown = append(shown, i)
-		}
-	}
-	if source != nil {
-		for _, i := range source {
-			keep(i)
+	if narrow {
+		shown = s.shown[:0:0]
+		for _, i := range s.shown {
+			if keep(i) {
+				shown = append(shown, i)
+			}
 		}
 	} else {
 		shown = make([]int, 0, len(s.all))
 		for i := range s.all {
-			keep(i)
+			if keep(i) {
+				shown = append(shown, i)
+			}
 		}
 	}
 	s.shown, s.lastQ = shown, q
@@ -116,7 +129,7 @@ func (s *inventoryScreen) clampCursor() {
 	if s.cursor < s.offset {
 		s.offset = s.cursor
 	}
-	if visible > 0 && s.cursor >= s.offset+visible {
+	if s.cursor >= s.offset+visible {
 		s.offset = s.cursor - visible + 1
 	}
 	s.offset = max(0, min(s.offset, len(s.shown)-visible))
@@ -129,11 +142,11 @@ func (s *inventoryScreen) listHeight() int { return max(1, s.height-3) }
 // filtering reports whether keys go to the filter input.
 func (s *inventoryScreen) filtering() bool { return s.filter.Focused() }
 
-// openDetailMsg asks the root to open a secret.
-type openDetailMsg struct{ path string }
-
-// newSecretMsg asks the root for the create form.
-type newSecretMsg struct{}
+// Messages to the root.
+type (
+	openDetailMsg struct{ path string } // open a secret
+	newSecretMsg  struct{}              // the create form
+)
 
 func (s *inventoryScreen) Update(msg tea.Msg) tea.Cmd {
 	km, ok := msg.(tea.KeyMsg)
@@ -162,17 +175,11 @@ func (s *inventoryScreen) Update(msg tea.Msg) tea.Cmd {
 		s.filter.SetValue("")
 		s.refilter(true)
 	case key.Matches(km, s.keys.Sort):
-		path := s.selectedPath()
-		s.sort = (s.sort + 1) % 3
-		sortRows(s.all, s.sort)
-		s.refilter(true)
-		s.selectPath(path)
+		s.setSort((s.sort + 1) % sortModes)
 	case key.Matches(km, s.keys.NextEnv):
-		s.env = (s.env + 1) % len(envTabs)
-		s.refilter(true)
+		s.setEnv(s.env + 1)
 	case key.Matches(km, s.keys.PrevEnv):
-		s.env = (s.env + len(envTabs) - 1) % len(envTabs)
-		s.refilter(true)
+		s.setEnv(s.env - 1)
 	case key.Matches(km, s.keys.Open):
 		if r := s.selected(); r != nil {
 			path := r.path
@@ -184,6 +191,22 @@ func (s *inventoryScreen) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+func (s *inventoryScreen) setSort(mode sortMode) {
+	path := s.selectedPath()
+	s.sort = mode
+	sortRows(s.all, s.sort)
+	s.refilter(true)
+	s.selectPath(path)
+}
+
+func (s *inventoryScreen) setEnv(i int) {
+	n := len(s.envs)
+	s.env = (i + n) % n
+	s.refilter(true)
+}
+
+// updateFilter types into the filter: Enter keeps it and goes back to the
+// list, Esc clears it.
 func (s *inventoryScreen) updateFilter(km tea.KeyMsg) tea.Cmd {
 	switch km.Type {
 	case tea.KeyEsc:
@@ -194,8 +217,11 @@ func (s *inventoryScreen) updateFilter(km tea.KeyMsg) tea.Cmd {
 	case tea.KeyEnter:
 		s.filter.Blur()
 		return nil
-	case tea.KeyUp, tea.KeyDown:
-		s.move(map[tea.KeyType]int{tea.KeyUp: -1, tea.KeyDown: 1}[km.Type])
+	case tea.KeyUp:
+		s.move(-1)
+		return nil
+	case tea.KeyDown:
+		s.move(1)
 		return nil
 	}
 	var cmd tea.Cmd
@@ -210,13 +236,7 @@ func (s *inventoryScreen) move(n int) {
 }
 
 func (s *inventoryScreen) View() string {
-	var b strings.Builder
-	b.WriteString(s.tabsView())
-	b.WriteByte('\n')
-	b.WriteString(s.filterView())
-	b.WriteByte('\n')
-	b.WriteString(s.tableView())
-	return b.String()
+	return s.tabsView() + "\n" + s.filterView() + "\n" + s.tableView()
 }
 
 func (s *inventoryScreen) tabsView() string {
@@ -225,55 +245,59 @@ func (s *inventoryScreen) tabsView() string {
 		counts[s.all[i].env]++
 	}
 	var tabs []string
-	for i, env := range envTabs {
+	for i, env := range s.envs {
 		name, n := env, counts[env]
 		if env == "" {
 			name, n = "all", len(s.all)
 		}
-		label := fmt.Sprintf(" %s %d ", name, n)
+		label := fmt.Sprintf("%s %d", name, n)
 		if i == s.env {
-			tabs = append(tabs, s.styles.SelectedRow.Render(label))
+			tabs = append(tabs, s.styles.SelectedRow.Render("["+label+"]"))
 		} else {
-			tabs = append(tabs, s.styles.Muted.Render(label))
+			tabs = append(tabs, s.styles.Muted.Render(" "+label+" "))
 		}
 	}
-	right := s.styles.Muted.Render(fmt.Sprintf("sort: %s", s.sort))
 	left := strings.Join(tabs, " ")
+	right := s.styles.Muted.Render("sort: " + s.sort.String())
 	gap := max(1, s.width-lipgloss.Width(left)-lipgloss.Width(right))
 	return left + strings.Repeat(" ", gap) + right
 }
 
 func (s *inventoryScreen) filterView() string {
-	if s.filtering() || s.filter.Value() != "" {
-		return s.filter.View() + s.styles.Muted.Render(fmt.Sprintf("  %d of %d", len(s.shown), len(s.all)))
+	count := fmt.Sprintf("  %d of %d", len(s.shown), len(s.all))
+	switch {
+	case s.filtering():
+		return s.filter.View() + s.styles.Muted.Render(count)
+	case s.filter.Value() != "":
+		return s.styles.FilterPrompt.Render("/") + s.styles.FilterText.Render(s.filter.Value()) +
+			s.styles.Muted.Render(count+" · esc clears the filter")
 	}
 	return s.styles.Muted.Render(fmt.Sprintf("%d secrets · / to filter", len(s.shown)))
 }
 
-// columns are the widths of the table's fixed columns; the path takes the
-// rest.
+// The widths of the table's fixed columns; the path takes the rest.
 const (
+	colCursor  = 2
 	colOwner   = 16
-	colVersion = 5
-	colAge     = 6
-	colDL      = 11
-	colStatus  = 15
+	colVersion = 4
+	colAge     = 5
+	colDL      = 10
+	colStatus  = 14
 )
 
 func (s *inventoryScreen) tableView() string {
-	if s.loading {
+	switch {
+	case s.loading:
 		return s.styles.Muted.Render("loading the inventory…")
-	}
-	if len(s.all) == 0 {
+	case len(s.all) == 0:
 		return s.styles.Muted.Render("No secrets yet. Press n to create one, or run `cabinet set PATH --owner TEAM`.")
+	case len(s.shown) == 0:
+		return s.styles.Muted.Render("Nothing matches. Esc clears the filter; tab changes the environment.")
 	}
-	if len(s.shown) == 0 {
-		return s.styles.Muted.Render("Nothing matches. Esc clears the filter.")
-	}
-	pathW := max(12, s.width-colOwner-colVersion-colAge-colDL-colStatus-6)
+	pathW := max(12, s.width-colCursor-colOwner-colVersion-colAge-colDL-colStatus-5)
 	var b strings.Builder
-	header := fmt.Sprintf("%s %s %s %s %s %s", pad("PATH", pathW), pad("OWNER", colOwner), pad("VER", colVersion), pad("AGE", colAge), pad("DEADLINE", colDL), pad("STATUS", colStatus))
-	b.WriteString(s.styles.TableHeader.Render(header))
+	b.WriteString(s.styles.TableHeader.Render(strings.Repeat(" ", colCursor) + pad("PATH", pathW) + " " + pad("OWNER", colOwner) + " " +
+		pad("VER", colVersion) + " " + pad("AGE", colAge) + " " + pad("DEADLINE", colDL) + " " + pad("STATUS", colStatus)))
 	end := min(len(s.shown), s.offset+s.listHeight())
 	for i := s.offset; i < end; i++ {
 		r := &s.all[s.shown[i]]
@@ -281,13 +305,13 @@ func (s *inventoryScreen) tableView() string {
 		if r.hasDL {
 			dl = r.deadline.Format("2006-01-02")
 		}
-		cells := fmt.Sprintf("%s %s %s %s %s ", pad(r.path, pathW), pad(r.owner, colOwner), pad(r.version, colVersion), pad(r.age, colAge), pad(dl, colDL))
+		cells := pad(r.path, pathW) + " " + pad(r.owner, colOwner) + " " + pad(r.version, colVersion) + " " + pad(r.age, colAge) + " " + pad(dl, colDL) + " "
 		status := pad(r.statusT, colStatus)
 		b.WriteByte('\n')
 		if i == s.cursor {
-			b.WriteString(s.styles.SelectedRow.Render(cells + status))
+			b.WriteString(s.styles.SelectedRow.Render("▸ " + cells + status))
 		} else {
-			b.WriteString(s.styles.Row.Render(cells) + s.styles.Status(r.status).Render(status))
+			b.WriteString("  " + s.styles.Row.Render(cells) + s.styles.Status(r.status).Render(status))
 		}
 	}
 	return b.String()
@@ -299,4 +323,9 @@ func pad(text string, w int) string {
 		return runewidth.Truncate(text, w, "…")
 	}
 	return runewidth.FillRight(text, w)
+}
+
+// cut shortens text to at most w cells.
+func cut(text string, w int) string {
+	return runewidth.Truncate(text, w, "…")
 }

@@ -20,10 +20,10 @@ func defaultInventoryKeys() inventoryKeys {
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort: deadline, path, owner")),
-		NextEnv:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next environment")),
+		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort by deadline, path, owner")),
+		NextEnv:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "environment")),
 		PrevEnv:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous environment")),
-		New:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new secret")),
+		New:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")),
 	}
 }
 

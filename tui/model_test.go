@@ -77,6 +77,9 @@ func testStore(t testing.TB) (*store.Store, *crypto.Identity) {
 			t.Fatal(err)
 		}
 	}
+	if err := os.WriteFile(filepath.Join(s.Dir, "runbooks", "db-password.yaml"), []byte("name: db-password\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	return s, id
 }
 
@@ -87,13 +90,23 @@ type harness struct {
 	m    *Model
 	clip *fakeClipboard
 	s    *store.Store
+	id   *crypto.Identity
 }
 
 func newHarness(t *testing.T, w, h int) *harness {
+	return newHarnessWith(t, w, h, nil)
+}
+
+// newHarnessWith finds the identity with identity; nil finds the test's
+// alice.
+func newHarnessWith(t *testing.T, w, h int, identity func() (*crypto.Identity, error)) *harness {
 	s, id := testStore(t)
+	if identity == nil {
+		identity = func() (*crypto.Identity, error) { return id, nil }
+	}
 	clip := &fakeClipboard{}
-	m := New(Options{Store: s, Identity: func() (*crypto.Identity, error) { return id, nil }, Now: func() time.Time { return testNow }, Styles: themes.Plain(), Clipboard: clip})
-	hs := &harness{t: t, m: m, clip: clip, s: s}
+	m := New(Options{Store: s, Name: "test store", Identity: identity, Now: func() time.Time { return testNow }, Styles: themes.Plain(), Clipboard: clip})
+	hs := &harness{t: t, m: m, clip: clip, s: s, id: id}
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	hs.run(m.Init())
 	return hs
@@ -129,19 +142,21 @@ func (h *harness) run(cmd tea.Cmd) {
 	}
 }
 
+// namedKeys are the keys that tests name, beside plain runes.
+var namedKeys = map[string]tea.KeyType{
+	"enter": tea.KeyEnter, "esc": tea.KeyEsc, "tab": tea.KeyTab, "shift+tab": tea.KeyShiftTab,
+	"up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft, "right": tea.KeyRight,
+	"backspace": tea.KeyBackspace, "ctrl+s": tea.KeyCtrlS, "ctrl+u": tea.KeyCtrlU, "ctrl+c": tea.KeyCtrlC,
+}
+
 func (h *harness) keys(keys ...string) {
 	h.t.Helper()
 	for _, k := range keys {
-		var msg tea.KeyMsg
-		switch k {
-		case "enter":
-			msg = tea.KeyMsg{Type: tea.KeyEnter}
-		case "esc":
-			msg = tea.KeyMsg{Type: tea.KeyEsc}
-		case "tab":
-			msg = tea.KeyMsg{Type: tea.KeyTab}
-		default:
-			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+		msg := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+		if t, ok := namedKeys[k]; ok {
+			msg = tea.KeyMsg{Type: t}
+		} else if k == " " {
+			msg = tea.KeyMsg{Type: tea.KeySpace, Runes: []rune(k)}
 		}
 		h.send(msg)
 	}
@@ -159,6 +174,29 @@ func (h *harness) shownPaths() string {
 		p = append(p, h.m.inv.all[i].path)
 	}
 	return strings.Join(p, " ")
+}
+
+// snapshotStore lists every file of a store with its content, but the
+// audit log, which only grows, and the listing cache.
+func snapshotStore(t *testing.T, dir string) string {
+	t.Helper()
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(name string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, name)
+		if strings.HasPrefix(rel, "audit/") || strings.HasPrefix(rel, ".cabinet/cache") || rel == ".cabinet/lock" {
+			return nil
+		}
+		data, err := os.ReadFile(name)
+		b.WriteString(rel + "\n" + string(data) + "\n")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
 
 func (h *harness) audit() string {
@@ -209,7 +247,7 @@ func TestFilterSortAndEnvironments(t *testing.T) {
 		t.Fatalf("sort by owner = %q", got)
 	}
 	h.keys("tab")
-	if got := h.shownPaths(); got != "dev/airflow/fernet dev/api/token" {
+	if got := h.shownPaths(); got != "dev/api/token dev/airflow/fernet" {
 		t.Fatalf("dev tab = %q", got)
 	}
 }
@@ -250,13 +288,13 @@ func TestCopyClearsTheClipboardUnlessItChanged(t *testing.T) {
 	if !strings.Contains(h.audit(), `"action":"copy"`) {
 		t.Fatal("no copy in the audit log")
 	}
-	h.send(clipboardClearMsg{n: h.m.copiedN}) // the 45 s timer fires
+	h.send(clipboardClearMsg{n: h.m.clip.n}) // the 45 s timer fires
 	if h.clip.text != "" {
 		t.Fatalf("clipboard not cleared: %q", h.clip.text)
 	}
 	h.keys("c")
 	h.clip.Write("something the user copied since")
-	h.send(clipboardClearMsg{n: h.m.copiedN})
+	h.send(clipboardClearMsg{n: h.m.clip.n})
 	if h.clip.text != "something the user copied since" {
 		t.Fatal("a clipboard that changed was cleared")
 	}
@@ -289,19 +327,28 @@ func TestTooSmallTerminal(t *testing.T) {
 }
 
 // Golden screens at 100×24, colours off: the screenshots-as-text of each
-// screen. Regenerate with `go test ./tui -update`.
+// screen, in testdata/. Regenerate with `go test ./tui -update` and read
+// the diff.
 func TestGoldenScreens(t *testing.T) {
 	h := newHarness(t, 100, 24)
-	name := filepath.Base(h.s.Dir)
-	clean := func(v string) []byte { return []byte(strings.ReplaceAll(v, name, "store")) }
-	t.Run("inventory", func(t *testing.T) { golden.RequireEqual(t, clean(h.m.View())) })
+	golden := func(name string) {
+		t.Run(name, func(t *testing.T) { golden.RequireEqual(t, []byte(h.m.View())) })
+	}
+	golden("inventory")
 	h.keys("/")
 	h.typeText("prod")
-	t.Run("filter", func(t *testing.T) { golden.RequireEqual(t, clean(h.m.View())) })
+	golden("filter")
 	h.keys("esc", "enter")
-	t.Run("detail", func(t *testing.T) { golden.RequireEqual(t, clean(h.m.View())) })
+	golden("detail")
 	h.keys("?")
-	t.Run("help", func(t *testing.T) { golden.RequireEqual(t, clean(h.m.View())) })
+	golden("help")
+	h.keys("esc", "e")
+	golden("edit")
+	h.keys("esc", "esc", "n")
+	h.typeText("prod/db/")
+	golden("create-invalid-path")
+	h.keys("esc", "?")
+	golden("help-inventory")
 	h.send(tea.WindowSizeMsg{Width: 40, Height: 8})
-	t.Run("too-small", func(t *testing.T) { golden.RequireEqual(t, clean(h.m.View())) })
+	golden("too-small")
 }

@@ -12,7 +12,6 @@ import (
 // row is one secret as the inventory shows it, computed once per load so
 // that filtering and drawing touch no YAML and no clock.
 type row struct {
-	sec      *inventory.Secret
 	path     string
 	env      string
 	owner    string
@@ -25,8 +24,17 @@ type row struct {
 	key      string // lower-case fields the filter matches, NUL-separated: path, owner, status, tags
 }
 
+// newRows makes the inventory's rows, in the store's order (by path).
+func newRows(secrets []inventory.Secret, now time.Time, warning time.Duration) []row {
+	rows := make([]row, len(secrets))
+	for i := range secrets {
+		rows[i] = newRow(&secrets[i], now, warning)
+	}
+	return rows
+}
+
 func newRow(sec *inventory.Secret, now time.Time, warning time.Duration) row {
-	r := row{sec: sec, path: sec.Path, env: inventory.Environment(sec.Path), owner: sec.Owner, version: "-", age: "-"}
+	r := row{path: sec.Path, env: inventory.Environment(sec.Path), owner: sec.Owner, version: "-", age: "-"}
 	if cur := sec.CurrentVersion(); cur != nil {
 		r.version = fmt.Sprintf("v%d", cur.Number)
 		r.age = shortDays(inventory.WholeDays(now.Sub(cur.Created)))
@@ -56,7 +64,19 @@ var statusSymbols = map[inventory.Status]string{
 	inventory.StatusExposed:  "!",
 }
 
-// statusText is the status as words: "overdue 7d", "due in 5d", "ok".
+// statusWords are the statuses as a person reads them.
+var statusWords = map[inventory.Status]string{
+	inventory.StatusOverdue:  "overdue",
+	inventory.StatusDue:      "due",
+	inventory.StatusOK:       "ok",
+	inventory.StatusNoPolicy: "no policy",
+	inventory.StatusNoValue:  "no value",
+	inventory.StatusRotating: "rotating",
+	inventory.StatusExposed:  "exposed",
+}
+
+// statusText is the status in a symbol and words, with the days that make
+// it: "✖ overdue 7d", "▲ due in 5d", "✓ ok".
 func statusText(st inventory.Status, deadline, now time.Time) string {
 	sym := statusSymbols[st]
 	switch st {
@@ -64,12 +84,8 @@ func statusText(st inventory.Status, deadline, now time.Time) string {
 		return fmt.Sprintf("%s overdue %dd", sym, max(0, -inventory.WholeDays(deadline.Sub(now))))
 	case inventory.StatusDue:
 		return fmt.Sprintf("%s due in %dd", sym, max(0, inventory.WholeDays(deadline.Sub(now))))
-	case inventory.StatusNoPolicy:
-		return sym + " no policy"
-	case inventory.StatusNoValue:
-		return sym + " no value"
 	}
-	return sym + " " + string(st)
+	return sym + " " + statusWords[st]
 }
 
 // sortMode is the order of the inventory.
@@ -79,6 +95,7 @@ const (
 	byDeadline sortMode = iota // what needs action first
 	byPath
 	byOwner
+	sortModes // how many there are
 )
 
 func (s sortMode) String() string { return [...]string{"deadline", "path", "owner"}[s] }

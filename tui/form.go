@@ -1,0 +1,280 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/cabinethq/cabinet/themes"
+)
+
+// fieldKind says how a form field takes its value.
+type fieldKind int
+
+const (
+	textField   fieldKind = iota
+	secretField           // typed, shown masked
+	choiceField           // one of a few choices, changed with ←/→ or space
+)
+
+// field is one line of a form.
+type field struct {
+	label   string
+	hint    string // shown under the field while it has the focus
+	kind    fieldKind
+	input   textinput.Model // text and secret fields
+	choices []string        // choice fields
+	choice  int
+	// check validates the value as it is typed; nil accepts anything.
+	check func(string) error
+	// shown, if set, hides the field when it returns false (the length of
+	// a generated value while the value is typed).
+	shown   func() bool
+	err     error
+	touched bool // errors show once the field was typed in or saved
+}
+
+func (f *field) value() string {
+	if f.kind == choiceField {
+		return f.choices[f.choice]
+	}
+	return f.input.Value()
+}
+
+func (f *field) visible() bool { return f.shown == nil || f.shown() }
+
+func (f *field) validate() {
+	f.err = nil
+	if f.check != nil {
+		f.err = f.check(f.value())
+	}
+}
+
+// form is a screen of fields that ends in a save, which the caller does.
+type form struct {
+	styles *themes.Styles
+	keys   formKeys
+	title  string
+	fields []*field
+	focus  int
+	err    error // why the last save failed, shown under the fields
+	saving bool
+	width  int
+	height int
+	// save runs once every field is valid; it returns the command that
+	// does the I/O.
+	save func() tea.Cmd
+}
+
+// newForm makes an empty form for a screen of width w. The width must be
+// known before fields are added: a text input lays out its initial value
+// for its width.
+func newForm(styles *themes.Styles, title string, w int) *form {
+	return &form{styles: styles, keys: defaultFormKeys(), title: title, width: w}
+}
+
+// add appends a field. The first field added has the focus.
+func (f *form) add(fl *field) *field {
+	if fl.kind != choiceField {
+		fl.input = newInput(f.styles, "", "")
+		fl.input.CharLimit = 0
+		if fl.kind == secretField {
+			fl.input.EchoMode = textinput.EchoPassword
+			fl.input.EchoCharacter = '•'
+		}
+		fl.input.Width = max(10, f.width-labelWidth-6)
+	}
+	f.fields = append(f.fields, fl)
+	if len(f.fields) == 1 {
+		f.focusField(0)
+	}
+	return fl
+}
+
+// text adds a text field with an initial value.
+func (f *form) text(label, value, placeholder, hint string, check func(string) error) *field {
+	fl := f.add(&field{label: label, hint: hint, kind: textField, check: check})
+	fl.input.Placeholder = placeholder
+	fl.input.SetValue(value)
+	return fl
+}
+
+func (f *form) secret(label, hint string, check func(string) error) *field {
+	return f.add(&field{label: label, hint: hint, kind: secretField, check: check})
+}
+
+func (f *form) choose(label, hint string, choices []string, chosen string) *field {
+	fl := f.add(&field{label: label, hint: hint, kind: choiceField, choices: choices})
+	for i, c := range choices {
+		if c == chosen {
+			fl.choice = i
+		}
+	}
+	return fl
+}
+
+const labelWidth = 14
+
+func (f *form) SetSize(w, h int) {
+	f.width, f.height = w, h
+	for _, fl := range f.fields {
+		fl.input.Width = max(10, w-labelWidth-6)
+		fl.input.SetCursor(fl.input.Position()) // scrolls the text to fit
+	}
+}
+
+// failed shows why the save failed and lets the user correct it.
+func (f *form) failed(err error) {
+	f.saving = false
+	f.err = err
+}
+
+// clearSecrets forgets every value typed into a masked field.
+func (f *form) clearSecrets() {
+	for _, fl := range f.fields {
+		if fl.kind == secretField {
+			fl.input.SetValue("")
+			fl.input.Reset()
+		}
+	}
+}
+
+// cancelMsg asks the root to close the form.
+type cancelMsg struct{}
+
+func (f *form) Update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok || f.saving {
+		return nil
+	}
+	switch {
+	case key.Matches(km, f.keys.Cancel):
+		f.clearSecrets()
+		return func() tea.Msg { return cancelMsg{} }
+	case key.Matches(km, f.keys.Save):
+		return f.trySave()
+	case key.Matches(km, f.keys.Next):
+		if km.Type == tea.KeyEnter && f.focus == f.lastVisible() {
+			return f.trySave()
+		}
+		return f.move(1)
+	case key.Matches(km, f.keys.Prev):
+		return f.move(-1)
+	}
+	fl := f.fields[f.focus]
+	if fl.kind == choiceField {
+		f.change(fl, km)
+		return nil
+	}
+	var cmd tea.Cmd
+	before := fl.input.Value()
+	fl.input, cmd = fl.input.Update(km)
+	if fl.input.Value() != before {
+		fl.touched = true
+		f.err = nil
+	}
+	fl.validate()
+	return cmd
+}
+
+func (f *form) change(fl *field, km tea.KeyMsg) {
+	n := len(fl.choices)
+	switch {
+	case key.Matches(km, f.keys.Left):
+		fl.choice = (fl.choice + n - 1) % n
+	case key.Matches(km, f.keys.Right):
+		fl.choice = (fl.choice + 1) % n
+	default:
+		return
+	}
+	f.err = nil
+	fl.validate()
+}
+
+// move gives the focus to the next (or previous) visible field.
+func (f *form) move(step int) tea.Cmd {
+	for i := f.focus + step; i >= 0 && i < len(f.fields); i += step {
+		if f.fields[i].visible() {
+			return f.focusField(i)
+		}
+	}
+	return nil
+}
+
+func (f *form) focusField(i int) tea.Cmd {
+	f.fields[f.focus].input.Blur()
+	f.focus = i
+	if f.fields[i].kind == choiceField {
+		return nil
+	}
+	return f.fields[i].input.Focus()
+}
+
+func (f *form) lastVisible() int {
+	last := 0
+	for i, fl := range f.fields {
+		if fl.visible() {
+			last = i
+		}
+	}
+	return last
+}
+
+// trySave checks every visible field; the first that fails gets the focus.
+func (f *form) trySave() tea.Cmd {
+	for i, fl := range f.fields {
+		if !fl.visible() {
+			continue
+		}
+		fl.validate()
+		if fl.err != nil {
+			fl.touched = true
+			return f.focusField(i)
+		}
+	}
+	f.err = nil
+	f.saving = true
+	return f.save()
+}
+
+func (f *form) View() string {
+	st := f.styles
+	var b strings.Builder
+	b.WriteString(st.Title.Render(f.title) + "\n\n")
+	for i, fl := range f.fields {
+		if !fl.visible() {
+			continue
+		}
+		gutter := "  "
+		if i == f.focus {
+			gutter = st.FilterPrompt.Render("▸ ")
+		}
+		b.WriteString(gutter + st.Label.Render(pad(fl.label, labelWidth)) + f.fieldView(fl, i == f.focus) + "\n")
+		switch {
+		case fl.err != nil && fl.touched:
+			b.WriteString(strings.Repeat(" ", labelWidth+2) + st.Error.Render("✖ "+oneLine(fl.err)) + "\n")
+		case i == f.focus && fl.hint != "":
+			b.WriteString(strings.Repeat(" ", labelWidth+2) + st.Hint.Render(fl.hint) + "\n")
+		}
+	}
+	switch {
+	case f.saving:
+		b.WriteString("\n" + st.Muted.Render("saving…"))
+	case f.err != nil:
+		b.WriteString("\n" + st.Error.Render("✖ "+oneLine(f.err)))
+	}
+	return b.String()
+}
+
+func (f *form) fieldView(fl *field, focused bool) string {
+	if fl.kind != choiceField {
+		return fl.input.View()
+	}
+	text := "‹ " + fl.value() + " ›"
+	if focused {
+		return f.styles.FilterText.Render(text)
+	}
+	return f.styles.Value.Render(fl.value())
+}

@@ -1,0 +1,233 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/inventory"
+	"github.com/cabinethq/cabinet/store"
+)
+
+// The three forms on a secret: create one, set a new value, edit its
+// metadata. Each validates as the user types and saves through the store in
+// a command; the outcome comes back as a savedMsg.
+
+// savedMsg reports a save. On success the root closes the form, reloads
+// the inventory and opens the secret.
+type savedMsg struct {
+	path string
+	text string // what the footer says
+	err  error
+}
+
+// Value sources of the create and set-value forms.
+const (
+	sourceType     = "type it"
+	sourceGenerate = "generate"
+	sourceLater    = "none yet" // create only: the value comes later
+)
+
+const noRunbook = "none"
+
+// metaFields are the metadata fields that the create and edit forms share.
+type metaFields struct {
+	owner, description, tags, every, runbook *field
+}
+
+func (m *Model) addMetaFields(f *form, sec *inventory.Secret) metaFields {
+	runbook := noRunbook
+	if sec.Rotation.Runbook != "" {
+		runbook = sec.Rotation.Runbook
+	}
+	runbooks := append([]string{noRunbook}, m.runbooks...)
+	if !slices.Contains(runbooks, runbook) {
+		runbooks = append(runbooks, runbook) // missing from runbooks/: keep it visible
+	}
+	every := sec.Rotation.Every.String()
+	return metaFields{
+		owner:       f.text("Owner", sec.Owner, "e.g. data-platform", "the team or person who answers for it", checkOwner),
+		description: f.text("Description", sec.Description, "(optional) what it is for", "one line that tells a teammate what breaks without it", nil),
+		tags:        f.text("Tags", strings.Join(sec.Tags, ", "), "(optional) e.g. warehouse, etl", "comma-separated; the filter finds them", nil),
+		every:       f.text("Rotate every", every, "(no policy)", "a period like 90d, 2w or 12h; empty: no rotation policy", checkEvery),
+		runbook:     f.choose("Runbook", "the guided rotation in runbooks/; ←/→ to choose", runbooks, runbook),
+	}
+}
+
+func checkOwner(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return errors.New("an owner is required: every secret has exactly one team or person who answers for it")
+	}
+	return nil
+}
+
+func checkEvery(s string) error {
+	_, err := inventory.ParseEvery(strings.TrimSpace(s))
+	return err
+}
+
+// metaValues are the metadata a form was saved with, taken on the UI
+// goroutine so that the command that saves reads no field.
+type metaValues struct {
+	owner, description, runbook string
+	tags                        []string
+	every                       inventory.Every
+}
+
+// values reads the fields, which are valid.
+func (mf metaFields) values() metaValues {
+	mv := metaValues{
+		owner:       strings.TrimSpace(mf.owner.value()),
+		description: strings.TrimSpace(mf.description.value()),
+	}
+	for _, t := range strings.Split(mf.tags.value(), ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			mv.tags = append(mv.tags, t)
+		}
+	}
+	mv.every, _ = inventory.ParseEvery(strings.TrimSpace(mf.every.value()))
+	if rb := mf.runbook.value(); rb != noRunbook {
+		mv.runbook = rb
+	}
+	return mv
+}
+
+func (mv metaValues) apply(sec *inventory.Secret) error {
+	sec.Owner, sec.Description, sec.Tags = mv.owner, mv.description, slices.Clone(mv.tags)
+	sec.Rotation.Every, sec.Rotation.Runbook = mv.every, mv.runbook
+	return nil
+}
+
+// valueFields are the fields that give a new value: typed, or generated.
+type valueFields struct {
+	source, value, length, charset *field
+}
+
+func addValueFields(f *form, sources []string) valueFields {
+	var vf valueFields
+	vf.source = f.choose("Value", "type the value, or have a random one generated; ←/→ to choose", sources, sources[0])
+	typed := func() bool { return vf.source.value() == sourceType }
+	generated := func() bool { return vf.source.value() == sourceGenerate }
+	vf.value = f.secret("Secret value", "shown masked; nothing is saved until you save the form", checkValue)
+	vf.value.shown = typed
+	vf.length = f.text("Length", "32", "32", "8 to 4096 characters", checkLength)
+	vf.length.shown = generated
+	vf.charset = f.choose("Characters", "←/→ to choose", crypto.CharsetNames(), "alnum")
+	vf.charset.shown = generated
+	return vf
+}
+
+func checkValue(s string) error {
+	switch {
+	case s == "":
+		return errors.New("the value is empty: type it, or choose generate")
+	case len(s) > crypto.MaxValueSize:
+		return fmt.Errorf("the value is %d bytes; at most %d fit", len(s), crypto.MaxValueSize)
+	}
+	return nil
+}
+
+func checkLength(s string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 8 || n > 4096 {
+		return errors.New("length must be a whole number from 8 to 4096")
+	}
+	return nil
+}
+
+// take returns the new value and forgets the typed one. It runs when the
+// form is saved, on the UI goroutine, so that the field is cleared at once.
+func (vf valueFields) take() (value func() ([]byte, error), none bool) {
+	switch vf.source.value() {
+	case sourceGenerate:
+		n, _ := strconv.Atoi(strings.TrimSpace(vf.length.value()))
+		charset := vf.charset.value()
+		return func() ([]byte, error) { return crypto.Generate(n, charset) }, false
+	case sourceType:
+		typed := []byte(vf.value.value())
+		vf.value.input.Reset()
+		return func() ([]byte, error) { return typed, nil }, false
+	}
+	return nil, true
+}
+
+// newSecretForm creates a secret, with or without a first value.
+func (m *Model) newSecretForm() *form {
+	f := newForm(m.styles, "New secret", m.width)
+	s := m.opts.Store
+	envs := strings.Join(s.Config.Environments, ", ")
+	path := f.text("Path", "", "e.g. prod/db/password", "env/…/name, lower case; env is one of "+envs, func(p string) error {
+		if err := s.ValidatePath(p); err != nil {
+			return err
+		}
+		if m.inv.has(p) {
+			return fmt.Errorf("%s exists already: open it from the inventory to change it", p)
+		}
+		return nil
+	})
+	meta := m.addMetaFields(f, &inventory.Secret{Rotation: inventory.Rotation{Every: inventory.Every{N: 90, Unit: 'd'}}})
+	val := addValueFields(f, []string{sourceGenerate, sourceType, sourceLater})
+	f.save = func() tea.Cmd {
+		p, mv := path.value(), meta.values()
+		value, none := val.take()
+		return m.withActor(func(act store.Act) tea.Msg {
+			if none {
+				_, err := s.Create(p, act, mv.apply)
+				return savedMsg{path: p, text: "created " + p + " without a value (v sets one)", err: err}
+			}
+			v, err := value()
+			if err != nil {
+				return savedMsg{err: err}
+			}
+			_, ver, err := s.SetValue(p, v, act, func(sec *inventory.Secret, created bool) error {
+				if !created {
+					return fmt.Errorf("%s was created meanwhile: %w", p, store.ErrExists)
+				}
+				return mv.apply(sec)
+			})
+			clear(v)
+			return savedMsg{path: p, text: fmt.Sprintf("created %s, v%d is current", p, ver.Number), err: err}
+		})
+	}
+	return f
+}
+
+// setValueForm sets a new current value: a rotation in one step.
+func (m *Model) setValueForm(sec *inventory.Secret) *form {
+	f := newForm(m.styles, "New value for "+sec.Path, m.width)
+	val := addValueFields(f, []string{sourceGenerate, sourceType})
+	s, p := m.opts.Store, sec.Path
+	f.save = func() tea.Cmd {
+		value, _ := val.take()
+		return m.withActor(func(act store.Act) tea.Msg {
+			v, err := value()
+			if err != nil {
+				return savedMsg{err: err}
+			}
+			_, ver, err := s.SetValue(p, v, act, nil)
+			clear(v)
+			return savedMsg{path: p, text: fmt.Sprintf("%s: v%d is current, the old value is kept as previous", p, ver.Number), err: err}
+		})
+	}
+	return f
+}
+
+// editForm changes a secret's owner, description, tags and policy.
+func (m *Model) editForm(sec *inventory.Secret) *form {
+	f := newForm(m.styles, "Edit "+sec.Path, m.width)
+	meta := m.addMetaFields(f, sec)
+	s, p := m.opts.Store, sec.Path
+	f.save = func() tea.Cmd {
+		mv := meta.values()
+		return m.withActor(func(act store.Act) tea.Msg {
+			_, err := s.Edit(p, act, mv.apply)
+			return savedMsg{path: p, text: "saved " + p, err: err}
+		})
+	}
+	return f
+}

@@ -1,0 +1,129 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/cabinethq/cabinet/inventory"
+)
+
+func (m *Model) View() string {
+	if m.width == 0 {
+		return ""
+	}
+	if m.width < minWidth || m.height < minHeight {
+		return fmt.Sprintf("Terminal too small: %d×%d.\nThe workbench needs at least %d×%d.\nResize it, or press q to quit.", m.width, m.height, minWidth, minHeight)
+	}
+	var body string
+	switch {
+	case m.showHelp:
+		body = m.helpView()
+	case m.form != nil:
+		body = m.form.View()
+	case m.detail != nil:
+		body = m.detail.View()
+	default:
+		body = m.inv.View()
+	}
+	h := m.height - 2
+	body = lipgloss.NewStyle().Width(m.width).MaxWidth(m.width).Height(h).MaxHeight(h).Render(body)
+	return m.headerView() + "\n" + body + "\n" + m.footerView()
+}
+
+// headerView names the store and the identity in use, and counts what
+// needs action.
+func (m *Model) headerView() string {
+	st := m.styles
+	who := "identity: looking in the keyring…"
+	switch {
+	case m.identity != nil:
+		who = fmt.Sprintf("%s (%s)", m.actor, m.identity.Source)
+	case m.identityOK:
+		who = "no identity: values stay sealed"
+	}
+	stat := func(s inventory.Status) string {
+		return st.Status(s).Render(fmt.Sprintf("%s %d %s", statusSymbols[s], m.inv.counts[s], s))
+	}
+	left := st.HeaderTitle.Render("cabinet") + " " + st.Header.Render(m.opts.Name+" · "+who)
+	right := strings.Join([]string{stat(inventory.StatusOverdue), stat(inventory.StatusDue), stat(inventory.StatusExposed)}, "  ")
+	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return cut(left, m.width)
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+// footerView shows what is running, the last outcome, or the most useful
+// keys of the active screen.
+func (m *Model) footerView() string {
+	st := m.styles
+	switch {
+	case m.busy != "":
+		return m.spinner.View() + " " + st.Muted.Render(m.busy+"…")
+	case m.flash != "" && m.flashErr:
+		return st.Error.Render(cut("✖ "+m.flash, m.width))
+	case m.flash != "":
+		return st.Hint.Render(cut(m.flash, m.width))
+	}
+	keys := m.screenKeys().ShortHelp()
+	if !m.typing() {
+		keys = append(keys, m.keys.Help, m.keys.Quit)
+	}
+	return m.help.ShortHelpView(keys)
+}
+
+func (m *Model) screenKeys() help.KeyMap {
+	switch {
+	case m.form != nil:
+		return m.form.keys
+	case m.detail != nil:
+		return m.detail.keys
+	}
+	return m.inv.keys
+}
+
+func (m *Model) screenName() string {
+	switch {
+	case m.form != nil:
+		return "form"
+	case m.detail != nil:
+		return "secret"
+	}
+	return "inventory"
+}
+
+// helpView lists every key of the active screen, then what the status
+// words and symbols mean.
+func (m *Model) helpView() string {
+	st := m.styles
+	groups := append(m.screenKeys().FullHelp(), []key.Binding{m.keys.Help, m.keys.Quit, m.keys.ForceQuit})
+	var b strings.Builder
+	b.WriteString(st.Title.Render("Keys: "+m.screenName()) + "\n\n")
+	b.WriteString(m.help.FullHelpView(groups) + "\n\n")
+	b.WriteString(st.Title.Render("Status") + "\n\n")
+	for _, s := range statusOrder {
+		b.WriteString("  " + st.Status(s).Render(pad(statusSymbols[s]+" "+statusWords[s], 14)) + st.Muted.Render(statusMeaning[s]) + "\n")
+	}
+	b.WriteString("\n" + st.Muted.Render("? or esc closes this help"))
+	return b.String()
+}
+
+// statusOrder lists the statuses from the most urgent.
+var statusOrder = []inventory.Status{
+	inventory.StatusExposed, inventory.StatusOverdue, inventory.StatusDue, inventory.StatusRotating,
+	inventory.StatusOK, inventory.StatusNoValue, inventory.StatusNoPolicy,
+}
+
+var statusMeaning = map[inventory.Status]string{
+	inventory.StatusExposed:  "someone who could read it lost access: rotate it now",
+	inventory.StatusOverdue:  "past its rotation deadline",
+	inventory.StatusDue:      "its deadline is within the store's warning window",
+	inventory.StatusRotating: "a rotation is in progress (a pending version exists)",
+	inventory.StatusOK:       "rotated within its policy",
+	inventory.StatusNoValue:  "registered, but no value has been set yet",
+	inventory.StatusNoPolicy: "no rotation period is set",
+}
