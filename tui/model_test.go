@@ -304,7 +304,7 @@ func TestHelpShowsTheKeysOfTheScreen(t *testing.T) {
 	h := newHarness(t, 120, 30)
 	h.keys("?")
 	view := h.m.View()
-	for _, want := range []string{"Keys: inventory", "filter", "sort", "next environment", "quit"} {
+	for _, want := range []string{"Keys: inventory", "filter", "sort by deadline, path, owner", "environment", "new", "quit", "overdue", "past its rotation deadline"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("help lacks %q", want)
 		}
