@@ -27,7 +27,7 @@ func (a *App) runTUI(s *store.Store, name string, identity func() (*crypto.Ident
 	if err != nil {
 		return err
 	}
-	return tui.Run(tui.Options{Store: s, Name: name, Identity: identity, Now: a.Now, Styles: styles, Clipboard: tui.SystemClipboard()})
+	return tui.Run(tui.Options{Store: s, Name: name, Identity: identity, Now: a.Now, Styles: styles, Clipboard: tui.SystemClipboard(a.Getenv)})
 }
 
 // styles picks the theme: --theme, then CABINET_THEME, then the config

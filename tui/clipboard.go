@@ -2,6 +2,7 @@ package tui
 
 import (
 	"errors"
+	"runtime"
 
 	"github.com/atotto/clipboard"
 	"github.com/muesli/termenv"
@@ -15,11 +16,13 @@ type Clipboard interface {
 	Read() (string, error)
 }
 
-// SystemClipboard is the system clipboard where there is one (xclip, xsel
-// or wl-copy on Linux; macOS and Windows natively), else OSC 52, which asks
-// the terminal itself to set the clipboard and works over SSH.
-func SystemClipboard() Clipboard {
-	if !clipboard.Unsupported {
+// SystemClipboard is the system clipboard where there is one (macOS and
+// Windows natively; on Linux and the BSDs xclip, xsel or wl-copy with a
+// display to talk to), else OSC 52, which asks the terminal itself to set
+// the clipboard and works over SSH and in tmux.
+func SystemClipboard(getenv func(string) string) Clipboard {
+	display := getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != ""
+	if !clipboard.Unsupported && (display || runtime.GOOS == "darwin" || runtime.GOOS == "windows") {
 		return systemClipboard{}
 	}
 	return osc52{out: termenv.DefaultOutput()}
