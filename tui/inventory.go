@@ -22,6 +22,7 @@ type inventoryScreen struct {
 	all     []row // sorted
 	paths   map[string]bool
 	counts  map[inventory.Status]int
+	perEnv  map[string]int
 	envs    []string // the tabs: "" (all), then the store's environments
 	shown   []int    // indexes into all that pass the environment and filter
 	cursor  int      // index into shown
@@ -55,10 +56,11 @@ func (s *inventoryScreen) setRows(rows []row) {
 	selected := s.selectedPath()
 	s.all, s.loading = rows, false
 	s.paths = make(map[string]bool, len(rows))
-	s.counts = map[inventory.Status]int{}
+	s.counts, s.perEnv = map[inventory.Status]int{}, map[string]int{}
 	for i := range rows {
 		s.paths[rows[i].path] = true
 		s.counts[rows[i].status]++
+		s.perEnv[rows[i].env]++
 	}
 	sortRows(s.all, s.sort)
 	s.refilter(true)
@@ -99,9 +101,10 @@ func (s *inventoryScreen) refilter(full bool) {
 	q := strings.ToLower(strings.TrimSpace(s.filter.Value()))
 	env := s.envs[s.env]
 	narrow := !full && s.lastQ != "" && strings.HasPrefix(q, s.lastQ)
+	words := strings.Fields(q)
 	keep := func(i int) bool {
 		r := &s.all[i]
-		return (env == "" || r.env == env) && (q == "" || matches(r.key, q))
+		return (env == "" || r.env == env) && matches(r.key, words)
 	}
 	var shown []int
 	if narrow {
@@ -240,13 +243,9 @@ func (s *inventoryScreen) View() string {
 }
 
 func (s *inventoryScreen) tabsView() string {
-	counts := map[string]int{}
-	for i := range s.all {
-		counts[s.all[i].env]++
-	}
 	var tabs []string
 	for i, env := range s.envs {
-		name, n := env, counts[env]
+		name, n := env, s.perEnv[env]
 		if env == "" {
 			name, n = "all", len(s.all)
 		}

@@ -1,8 +1,9 @@
 package tui
 
 import (
+	"cmp"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,6 +21,7 @@ type row struct {
 	deadline time.Time
 	hasDL    bool
 	status   inventory.Status
+	urgency  int // the status's place in statusOrder
 	statusT  string // the status in words, readable without colour
 	key      string // lower-case fields the filter matches, NUL-separated: path, owner, status, tags
 }
@@ -41,6 +43,7 @@ func newRow(sec *inventory.Secret, now time.Time, warning time.Duration) row {
 	}
 	r.deadline, r.hasDL = inventory.Deadline(sec)
 	r.status = inventory.StatusAt(sec, now, warning)
+	r.urgency = urgency(r.status)
 	r.statusT = statusText(r.status, r.deadline, now)
 	r.key = strings.ToLower(strings.Join(append([]string{sec.Path, sec.Owner, string(r.status)}, sec.Tags...), fieldSep))
 	return r
@@ -100,41 +103,51 @@ const (
 
 func (s sortMode) String() string { return [...]string{"deadline", "path", "owner"}[s] }
 
-// urgency orders statuses for the deadline sort: what needs action first.
-var urgency = map[inventory.Status]int{
-	inventory.StatusExposed: 0, inventory.StatusOverdue: 1, inventory.StatusDue: 2, inventory.StatusRotating: 3,
-	inventory.StatusOK: 4, inventory.StatusNoValue: 5, inventory.StatusNoPolicy: 6,
+// statusOrder lists the statuses from the most urgent: the deadline sort
+// and the help follow it.
+var statusOrder = []inventory.Status{
+	inventory.StatusExposed, inventory.StatusOverdue, inventory.StatusDue, inventory.StatusRotating,
+	inventory.StatusOK, inventory.StatusNoValue, inventory.StatusNoPolicy,
 }
 
+// urgency is a status's place in statusOrder.
+func urgency(st inventory.Status) int {
+	return slices.Index(statusOrder, st)
+}
+
+// sortRows orders the rows by mode; ties go by path. Sorting the structs
+// in place with a comparison (no reflection) keeps loading 100,000 rows
+// fast.
 func sortRows(rows []row, mode sortMode) {
-	sort.SliceStable(rows, func(i, j int) bool {
-		a, b := &rows[i], &rows[j]
+	slices.SortStableFunc(rows, func(a, b row) int {
 		switch mode {
 		case byOwner:
-			if a.owner != b.owner {
-				return a.owner < b.owner
+			if c := strings.Compare(a.owner, b.owner); c != 0 {
+				return c
 			}
 		case byDeadline:
-			if urgency[a.status] != urgency[b.status] {
-				return urgency[a.status] < urgency[b.status]
+			if c := cmp.Compare(a.urgency, b.urgency); c != 0 {
+				return c
 			}
-			if a.hasDL && b.hasDL && !a.deadline.Equal(b.deadline) {
-				return a.deadline.Before(b.deadline)
+			if a.hasDL && b.hasDL {
+				if c := a.deadline.Compare(b.deadline); c != 0 {
+					return c
+				}
 			}
 		}
-		return a.path < b.path
+		return strings.Compare(a.path, b.path)
 	})
 }
 
 // fieldSep separates the fields of a row's filter key; no field holds it.
 const fieldSep = "\x00"
 
-// matches reports whether each word of query is a fuzzy match (its
+// matches reports whether each word of a query is a fuzzy match (its
 // characters in order, as in fzf) within one field of key: "dtplt" finds
 // the owner data-platform but not a path that happens to hold a d, a t and
-// a p somewhere. query is lower case.
-func matches(key, query string) bool {
-	for _, word := range strings.Fields(query) {
+// a p somewhere. The words are lower case.
+func matches(key string, words []string) bool {
+	for _, word := range words {
 		if !inOneField(key, word) {
 			return false
 		}
@@ -143,19 +156,29 @@ func matches(key, query string) bool {
 }
 
 // inOneField reports whether word is a subsequence of one NUL-separated
-// field of key. It walks key once: a field boundary restarts the match.
+// field of key.
 func inOneField(key, word string) bool {
-	j := 0
-	for i := 0; i < len(key); i++ {
-		switch key[i] {
-		case word[j]:
-			j++
-			if j == len(word) {
-				return true
-			}
-		case 0:
-			j = 0
+	for {
+		end := strings.IndexByte(key, 0)
+		if end < 0 {
+			return subsequence(key, word)
 		}
+		if subsequence(key[:end], word) {
+			return true
+		}
+		key = key[end+1:]
 	}
-	return false
+}
+
+// subsequence reports whether the bytes of sub appear in s in order. It
+// jumps from one to the next with strings.IndexByte, which is vectorised.
+func subsequence(s, sub string) bool {
+	for i := 0; i < len(sub); i++ {
+		k := strings.IndexByte(s, sub[i])
+		if k < 0 {
+			return false
+		}
+		s = s[k+1:]
+	}
+	return true
 }

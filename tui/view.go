@@ -112,12 +112,6 @@ func (m *Model) helpView() string {
 	return b.String()
 }
 
-// statusOrder lists the statuses from the most urgent.
-var statusOrder = []inventory.Status{
-	inventory.StatusExposed, inventory.StatusOverdue, inventory.StatusDue, inventory.StatusRotating,
-	inventory.StatusOK, inventory.StatusNoValue, inventory.StatusNoPolicy,
-}
-
 var statusMeaning = map[inventory.Status]string{
 	inventory.StatusExposed:  "someone who could read it lost access: rotate it now",
 	inventory.StatusOverdue:  "past its rotation deadline",

@@ -1,0 +1,120 @@
+package tui
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/cabinethq/cabinet/inventory"
+	"github.com/cabinethq/cabinet/store"
+	"github.com/cabinethq/cabinet/themes"
+)
+
+// syntheticSecrets makes n secrets shaped like bench/gen's (env/teamNN/
+// systemNN/name, owners, tags, one to three versions), in memory: the
+// benchmarks below measure the workbench, not the disk.
+func syntheticSecrets(n int) []inventory.Secret {
+	envs := []string{"dev", "stg", "prod"}
+	names := []string{"db-password", "api-token", "access-key", "secret-key", "webhook-secret", "sasl-password"}
+	secrets := make([]inventory.Secret, n)
+	for i := range secrets {
+		every := inventory.Every{N: []int{30, 90, 180, 0}[i%4], Unit: 'd'}
+		if every.N == 0 {
+			every = inventory.Every{}
+		}
+		var versions []inventory.Version
+		for v := 1 + i%3; v >= 1; v-- {
+			state := inventory.Retired
+			switch {
+			case v == 1+i%3:
+				state = inventory.Current
+			case v == i%3:
+				state = inventory.Previous
+			}
+			versions = append(versions, inventory.Version{Number: v, State: state, Created: testNow.AddDate(0, 0, -(i%200)-30*(1+i%3-v)), Author: "bench"})
+		}
+		secrets[i] = inventory.Secret{
+			Path:     fmt.Sprintf("%s/team%02d/system%03d/%s-%d", envs[i%3], i%40, i%700, names[i%len(names)], i),
+			Owner:    fmt.Sprintf("team%02d", i%40),
+			Tags:     []string{names[i%len(names)], envs[i%3]},
+			Rotation: inventory.Rotation{Every: every},
+			Versions: versions,
+		}
+	}
+	return secrets
+}
+
+// benchModel is the workbench at 120×40 with n secrets loaded.
+func benchModel(b *testing.B, n int) *Model {
+	b.Helper()
+	s := &store.Store{Config: store.Config{Environments: inventory.DefaultEnvironments, Warning: inventory.DefaultWarning}}
+	m := New(Options{Store: s, Name: "bench", Now: func() time.Time { return testNow }, Styles: themes.Plain()})
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.Update(inventoryLoadedMsg{rows: newRows(syntheticSecrets(n), testNow, inventory.DefaultWarning)})
+	m.Update(identityMsg{err: fmt.Errorf("none")})
+	return m
+}
+
+func runeKey(r rune) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}} }
+
+// BenchmarkFilterKeystroke100k is one key typed into the filter of a
+// 100,000-secret inventory and the screen drawn again: the first key of a
+// query, which scans every row (the worst case), then Backspace, which
+// scans them all again. One op is one key and one View.
+func BenchmarkFilterKeystroke100k(b *testing.B) {
+	m := benchModel(b, 100_000)
+	m.Update(runeKey('/'))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if i%2 == 0 {
+			m.Update(runeKey('p'))
+		} else {
+			m.Update(tea.KeyMsg{Type: tea.KeyBackspace})
+		}
+		_ = m.View()
+	}
+}
+
+// BenchmarkFilterTyping100k types "prodsasl" into the filter of 100,000
+// secrets, drawing the screen after each key, and clears it; ns/op is per
+// key. After the first key each key narrows the rows already shown.
+func BenchmarkFilterTyping100k(b *testing.B) {
+	m := benchModel(b, 100_000)
+	m.Update(runeKey('/'))
+	const query = "prodsasl"
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, r := range query {
+			m.Update(runeKey(r))
+			_ = m.View()
+		}
+		m.inv.filter.SetValue("")
+		m.inv.refilter(true)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(query)), "ns/key")
+}
+
+// BenchmarkLoad100k builds the inventory's rows from 100,000 listed
+// secrets and reports the heap the loaded workbench keeps.
+func BenchmarkLoad100k(b *testing.B) {
+	secrets := syntheticSecrets(100_000)
+	b.ResetTimer()
+	var m *Model
+	for i := 0; i < b.N; i++ {
+		m = benchModel(b, 0)
+		m.Update(inventoryLoadedMsg{rows: newRows(secrets, testNow, inventory.DefaultWarning)})
+	}
+	b.StopTimer()
+	secrets = nil
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "MB-heap")
+	runtime.KeepAlive(m)
+}
