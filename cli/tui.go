@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -26,6 +27,12 @@ func (a *App) runTUI(s *store.Store, name string, identity func() (*crypto.Ident
 	styles, err := a.styles()
 	if err != nil {
 		return err
+	}
+	// The workbench lives long and holds the whole inventory: the default
+	// GC target keeps its memory near what it uses (commands raise it for
+	// speed, see Main). GOGC still wins when set.
+	if a.Getenv("GOGC") == "" {
+		debug.SetGCPercent(100)
 	}
 	return tui.Run(tui.Options{Store: s, Name: name, Identity: identity, Now: a.Now, Styles: styles, Clipboard: tui.SystemClipboard(a.Getenv)})
 }

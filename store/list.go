@@ -2,8 +2,8 @@ package store
 
 import (
 	"bytes"
+	"bufio"
 	"encoding/gob"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -189,12 +189,11 @@ func (s *Store) readCache() (cacheData, int64) {
 	if err != nil {
 		return cacheData{}, 0
 	}
-	data, err := io.ReadAll(f)
-	if err != nil {
-		return cacheData{}, 0
-	}
+	// Decoded straight from the file: gob reads its one message into a
+	// buffer of its own, and a second copy of a large index would raise the
+	// peak memory of a listing by its size.
 	var c cacheData
-	if gob.NewDecoder(bytes.NewReader(data)).Decode(&c) != nil || c.Format != cacheFormat {
+	if gob.NewDecoder(bufio.NewReader(f)).Decode(&c) != nil || c.Format != cacheFormat {
 		return cacheData{}, 0
 	}
 	return c, fi.ModTime().UnixNano()
