@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strings"
 
@@ -21,12 +24,12 @@ import (
 
 // runTUI opens the workbench on the store, which the header calls name.
 func (a *App) runTUI(s *store.Store, name string, identity func() (*crypto.Identity, error)) error {
-	if !a.Terminal(a.Out) || !a.Terminal(a.In) {
-		return usagef("the workbench needs a terminal; for scripts use the commands (`cabinet --help`)")
-	}
 	styles, err := a.styles()
 	if err != nil {
 		return err
+	}
+	if !a.Terminal(a.Out) || !a.Terminal(a.In) {
+		return usagef("the workbench needs a terminal; for scripts use the commands (`cabinet --help`)")
 	}
 	// The workbench lives long and holds the whole inventory: the default
 	// GC target keeps its memory near what it uses (commands raise it for
@@ -37,31 +40,45 @@ func (a *App) runTUI(s *store.Store, name string, identity func() (*crypto.Ident
 	return tui.Run(tui.Options{Store: s, Name: name, Identity: identity, Now: a.Now, Styles: styles, Clipboard: tui.SystemClipboard(a.Getenv)})
 }
 
-// styles picks the theme: --theme, then CABINET_THEME, then the config
-// file; NO_COLOR turns colour off whatever the theme.
+// styles are the workbench's colours: none under NO_COLOR, else the chosen
+// theme's.
 func (a *App) styles() (themes.Styles, error) {
-	if _, set := os.LookupEnv("NO_COLOR"); set {
+	name, noColor, err := a.themeChoice()
+	if err != nil {
+		return themes.Styles{}, err
+	}
+	if noColor {
 		lipgloss.SetColorProfile(termenv.Ascii)
 		return themes.Plain(), nil
 	}
+	t, err := themes.Named(name)
+	if err != nil {
+		return themes.Styles{}, err
+	}
+	return themes.New(t), nil
+}
+
+// themeChoice says which theme the user chose: --theme, then
+// CABINET_THEME, then the config file, else the default. NO_COLOR
+// (https://no-color.org) turns colour off whatever the theme; a bad choice
+// is still reported, so that it does not surprise the user later.
+func (a *App) themeChoice() (name string, noColor bool, err error) {
 	name, from := a.theme, "--theme"
 	if name == "" {
 		name, from = a.Getenv("CABINET_THEME"), "CABINET_THEME"
 	}
 	if name == "" {
-		var err error
 		if name, from, err = a.configTheme(); err != nil {
-			return themes.Styles{}, err
+			return "", false, err
 		}
 	}
 	if name == "" {
 		name = themes.Default
 	}
-	t, err := themes.Named(name)
-	if err != nil {
-		return themes.Styles{}, usagef("%s: %v", from, err)
+	if _, err := themes.Named(name); err != nil {
+		return "", false, usagef("%s: %v", from, err)
 	}
-	return themes.New(t), nil
+	return name, a.Getenv("NO_COLOR") != "", nil
 }
 
 // config is $XDG_CONFIG_HOME/cabinet/config.yaml.
@@ -69,16 +86,18 @@ type config struct {
 	Theme string `yaml:"theme"`
 }
 
-func (a *App) configTheme() (name, from string, err error) {
+// configFile is $XDG_CONFIG_HOME/cabinet/config.yaml, by default
+// ~/.config/cabinet/config.yaml.
+func (a *App) configFile() string {
 	dir := a.Getenv("XDG_CONFIG_HOME")
 	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", "", nil
-		}
-		dir = filepath.Join(home, ".config")
+		dir = filepath.Join(a.Getenv("HOME"), ".config")
 	}
-	file := filepath.Join(dir, "cabinet", "config.yaml")
+	return filepath.Join(dir, "cabinet", "config.yaml")
+}
+
+func (a *App) configTheme() (name, from string, err error) {
+	file := a.configFile()
 	data, err := os.ReadFile(file)
 	if errors.Is(err, os.ErrNotExist) {
 		return "", "", nil
@@ -87,11 +106,26 @@ func (a *App) configTheme() (name, from string, err error) {
 		return "", "", fmt.Errorf("failed to read %s: %w", file, err)
 	}
 	var c config
-	if err := yaml.Unmarshal(data, &c); err != nil {
-		return "", "", fmt.Errorf("%s: %s", file, strings.TrimPrefix(err.Error(), "yaml: "))
+	if err := decodeYAML(data, &c); err != nil {
+		return "", "", usagef("%s: %v", file, err)
 	}
 	return c.Theme, file, nil
 }
+
+// decodeYAML reads a config file strictly: a misspelt key is an error, not
+// a setting silently ignored.
+func decodeYAML(data []byte, v any) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "yaml: "), "unmarshal errors:")
+		msg = unknownField.ReplaceAllString(msg, `unknown key "$1" (the keys are: theme)`)
+		return errors.New(strings.Join(strings.Fields(msg), " "))
+	}
+	return nil
+}
+
+var unknownField = regexp.MustCompile(`field (\S+) not found in type \S+`)
 
 func newDemoCmd(a *App) *cobra.Command {
 	return &cobra.Command{
