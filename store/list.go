@@ -1,8 +1,8 @@
 package store
 
 import (
-	"bytes"
 	"bufio"
+	"bytes"
 	"encoding/gob"
 	"io/fs"
 	"os"

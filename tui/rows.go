@@ -21,7 +21,7 @@ type row struct {
 	deadline time.Time
 	hasDL    bool
 	status   inventory.Status
-	urgency  int // the status's place in statusOrder
+	urgency  int    // the status's place in statusOrder
 	statusT  string // the status in words, readable without colour
 	key      string // lower-case fields the filter matches, NUL-separated: path, owner, status, tags
 }
