@@ -131,7 +131,8 @@ func (f *form) failed(err error) {
 	f.err = err
 }
 
-// clearSecrets forgets every value typed into a masked field.
+// clearSecrets forgets every value typed into a masked field; the root
+// calls it whenever a form closes.
 func (f *form) clearSecrets() {
 	for _, fl := range f.fields {
 		if fl.kind == secretField {
@@ -151,7 +152,6 @@ func (f *form) Update(msg tea.Msg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(km, f.keys.Cancel):
-		f.clearSecrets()
 		return func() tea.Msg { return cancelMsg{} }
 	case key.Matches(km, f.keys.Save):
 		return f.trySave()

@@ -197,12 +197,24 @@ func TestAFailedSaveStaysInTheForm(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	h.keys("down", "down", "down", "down", "down", "right") // value: type it
+	h.keys("down")
+	h.typeText("mine")
 	h.keys("ctrl+s")
-	if h.m.form == nil || !strings.Contains(h.m.View(), "was created meanwhile") {
+	f := h.m.form
+	if f == nil || !strings.Contains(h.m.View(), "was created meanwhile") {
 		t.Fatalf("the failure is not shown in the form:\n%s", h.m.View())
 	}
 	if got := h.value("prod/race/token"); got != "theirs" {
 		t.Fatalf("their value was overwritten: %q", got)
+	}
+	secret := f.fields[f.focus]
+	if secret.kind != secretField || secret.value() != "mine" {
+		t.Fatalf("the typed value was not kept for a retry (focus on %q)", secret.label)
+	}
+	h.keys("esc")
+	if secret.value() != "" {
+		t.Fatal("closing the form kept the typed value")
 	}
 }
 

@@ -193,7 +193,7 @@ func (m *Model) updateWork(msg tea.Msg) tea.Cmd {
 	case setMsg:
 		m.openForm(m.setValueForm(m.detail.sec))
 	case cancelMsg:
-		m.form = nil
+		m.closeForm()
 	case savedMsg:
 		return m.saved(msg)
 	default:
@@ -202,6 +202,13 @@ func (m *Model) updateWork(msg tea.Msg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+func (m *Model) closeForm() {
+	if m.form != nil {
+		m.form.clearSecrets()
+	}
+	m.form = nil
 }
 
 func (m *Model) openForm(f *form) {
@@ -221,7 +228,7 @@ func (m *Model) saved(msg savedMsg) tea.Cmd {
 		m.setFlash(msg.err)
 		return nil
 	}
-	m.form = nil
+	m.closeForm()
 	m.flash, m.flashErr = msg.text, false
 	return tea.Batch(m.loadInventory(), m.loadDetail(msg.path))
 }

@@ -140,8 +140,9 @@ func checkLength(s string) error {
 	return nil
 }
 
-// take returns the new value and forgets the typed one. It runs when the
-// form is saved, on the UI goroutine, so that the field is cleared at once.
+// take returns the new value, read on the UI goroutine when the form is
+// saved. A typed value stays in its masked field until the form closes, so
+// that a save that fails can be retried without typing it again.
 func (vf valueFields) take() (value func() ([]byte, error), none bool) {
 	switch vf.source.value() {
 	case sourceGenerate:
@@ -150,7 +151,6 @@ func (vf valueFields) take() (value func() ([]byte, error), none bool) {
 		return func() ([]byte, error) { return crypto.Generate(n, charset) }, false
 	case sourceType:
 		typed := []byte(vf.value.value())
-		vf.value.input.Reset()
 		return func() ([]byte, error) { return typed, nil }, false
 	}
 	return nil, true
