@@ -14,17 +14,11 @@ var ErrExists = errors.New("already exists")
 // owner and policy are known, its value comes later, for example from a
 // partner. edit sets its metadata.
 func (s *Store) Create(path string, act Act, edit func(*inventory.Secret) error) (*inventory.Secret, error) {
-	if err := s.ValidatePath(path); err != nil {
-		return nil, err
-	}
-	unlock, err := s.lock()
+	unlock, err := s.beginWrite(path)
 	if err != nil {
 		return nil, err
 	}
 	defer unlock()
-	if err := s.readRecipients(); err != nil {
-		return nil, err
-	}
 	if _, err := s.Load(path); !errors.Is(err, ErrNotFound) {
 		if err == nil {
 			err = inventory.WithHint(fmt.Errorf("secret %s %w", path, ErrExists), "open it to edit it, or choose another path")
@@ -55,20 +49,14 @@ func (s *Store) Create(path string, act Act, edit func(*inventory.Secret) error)
 // rotation: the current version stays in use until the pending one is
 // promoted.
 func (s *Store) Stage(path string, value []byte, act Act) (*inventory.Secret, inventory.Version, error) {
-	if err := s.ValidatePath(path); err != nil {
-		return nil, inventory.Version{}, err
-	}
 	if err := checkValue(path, value); err != nil {
 		return nil, inventory.Version{}, err
 	}
-	unlock, err := s.lock()
+	unlock, err := s.beginWrite(path)
 	if err != nil {
 		return nil, inventory.Version{}, err
 	}
 	defer unlock()
-	if err := s.readRecipients(); err != nil {
-		return nil, inventory.Version{}, err
-	}
 	sec, err := s.Load(path)
 	if err != nil {
 		return nil, inventory.Version{}, err

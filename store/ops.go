@@ -109,20 +109,14 @@ func (s *Store) Edit(path string, act Act, edit func(*inventory.Secret) error) (
 // (created reports a new secret). The value is sealed to the members of the
 // path's scope.
 func (s *Store) SetValue(path string, value []byte, act Act, edit func(sec *inventory.Secret, created bool) error) (*inventory.Secret, inventory.Version, error) {
-	if err := s.ValidatePath(path); err != nil {
-		return nil, inventory.Version{}, err
-	}
 	if err := checkValue(path, value); err != nil {
 		return nil, inventory.Version{}, err
 	}
-	unlock, err := s.lock()
+	unlock, err := s.beginWrite(path)
 	if err != nil {
 		return nil, inventory.Version{}, err
 	}
 	defer unlock()
-	if err := s.readRecipients(); err != nil { // another writer may have changed it
-		return nil, inventory.Version{}, err
-	}
 	sec, err := s.Load(path)
 	created := errors.Is(err, ErrNotFound)
 	switch {
@@ -149,6 +143,23 @@ func (s *Store) SetValue(path string, value []byte, act Act, edit func(sec *inve
 		return nil, inventory.Version{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return sec, v, s.Audit(act.event(inventory.ActionSet, path, v.Number, inventory.OutcomeOK, ""))
+}
+
+// beginWrite checks path, takes the store's lock and reads the recipients
+// again, since another writer may have changed them. The caller calls
+// unlock when done.
+func (s *Store) beginWrite(path string) (unlock func(), err error) {
+	if err := s.ValidatePath(path); err != nil {
+		return nil, err
+	}
+	if unlock, err = s.lock(); err != nil {
+		return nil, err
+	}
+	if err := s.readRecipients(); err != nil {
+		unlock()
+		return nil, err
+	}
+	return unlock, nil
 }
 
 // checkValue refuses an empty value and one too large to store.

@@ -122,12 +122,12 @@ func (s *detailScreen) content() string {
 	status := inventory.StatusAt(sec, s.now, s.warning)
 	deadline, _ := inventory.Deadline(sec)
 	b.WriteString(st.Title.Render(sec.Path) + "  " + st.Status(status).Render(statusText(status, deadline, s.now)) + "\n\n")
-	field("owner", sec.Owner)
+	field("owner", printable(sec.Owner))
 	if sec.Description != "" {
-		field("description", sec.Description)
+		field("description", printable(sec.Description))
 	}
 	if len(sec.Tags) > 0 {
-		field("tags", strings.Join(sec.Tags, ", "))
+		field("tags", printable(strings.Join(sec.Tags, ", ")))
 	}
 	field("rotation", inventory.Explain(sec, s.now, s.warning))
 	field("scope", fmt.Sprintf("%s: %s", s.scope, strings.Join(s.readers, ", ")))
@@ -139,18 +139,24 @@ func (s *detailScreen) content() string {
 	case sec.CurrentVersion() == nil:
 		field("value", st.Muted.Render("no value yet (v sets one)"))
 	case s.revealed != "":
-		field("value", st.Revealed.Render(s.revealed)+st.Muted.Render(fmt.Sprintf("   hides in %s or on leaving (r hides now)", revealFor)))
+		lines := printableLines(s.revealed)
+		field("value", st.Revealed.Render(lines[0])+st.Muted.Render(fmt.Sprintf("   hides in %s or on leaving (r hides now)", revealFor)))
+		for _, l := range lines[1:] {
+			b.WriteString(strings.Repeat(" ", 13) + st.Revealed.Render(l) + "\n")
+		}
 	default:
 		field("value", st.Masked.Render("••••••••••••")+st.Muted.Render("   r reveal · c copy"))
 	}
 	b.WriteString("\n" + st.TableHeader.Render(fmt.Sprintf("%s %s %s %s", pad("VERSION", 8), pad("STATE", 9), pad("CREATED", 20), "AUTHOR")) + "\n")
 	for _, v := range sec.Versions {
-		fmt.Fprintf(&b, "%s %s %s %s\n", pad(fmt.Sprintf("v%d", v.Number), 8), pad(string(v.State), 9), pad(v.Created.UTC().Format("2006-01-02 15:04 UTC"), 20), v.Author)
+		fmt.Fprintf(&b, "%s %s %s %s\n", pad(fmt.Sprintf("v%d", v.Number), 8), pad(string(v.State), 9), pad(v.Created.UTC().Format("2006-01-02 15:04 UTC"), 20), printable(v.Author))
 	}
 	if sec.Rotation.Runbook != "" {
-		b.WriteString("\n" + st.Label.Render("runbook "+sec.Rotation.Runbook) + "\n")
+		b.WriteString("\n" + st.Label.Render("runbook "+sec.Rotation.Runbook+" (runbooks/"+sec.Rotation.Runbook+".yaml)") + "\n")
 		if s.runbook != "" {
-			b.WriteString(st.Muted.Render(strings.TrimRight(s.runbook, "\n")) + "\n")
+			for _, l := range printableLines(s.runbook) {
+				b.WriteString(st.Muted.Render(l) + "\n")
+			}
 		} else {
 			b.WriteString(st.Error.Render("runbooks/"+sec.Rotation.Runbook+".yaml is missing") + "\n")
 		}

@@ -352,3 +352,30 @@ func TestGoldenScreens(t *testing.T) {
 	h.send(tea.WindowSizeMsg{Width: 40, Height: 8})
 	golden("too-small")
 }
+
+// A value or a hand-edited description can hold terminal escapes; they are
+// drawn as text, never sent to the terminal. A multi-line value keeps its
+// lines.
+func TestControlCharactersAreNotDrawn(t *testing.T) {
+	h := newHarness(t, 120, 30)
+	value := "line one\x1b[2J\nline two\x07\n"
+	_, _, err := h.s.SetValue("prod/db/password", []byte(value), store.Act{Actor: "alice", Now: testNow}, func(sec *inventory.Secret, _ bool) error {
+		sec.Description = "evil \x1b]52;c;aGk=\x07 text\tend"
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.run(h.m.loadInventory())
+	h.send(openDetailMsg{path: "prod/db/password"})
+	h.keys("r")
+	view := h.m.View()
+	if strings.ContainsAny(view, "\x1b\x07") {
+		t.Fatalf("the view holds raw control characters: %q", view)
+	}
+	for _, want := range []string{`evil \x1b]52;c;aGk=\x07 text    end`, `line one\x1b[2J`, "\n             line two\\x07"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("the view lacks %q:\n%s", want, view)
+		}
+	}
+}

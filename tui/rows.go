@@ -36,7 +36,7 @@ func newRows(secrets []inventory.Secret, now time.Time, warning time.Duration) [
 }
 
 func newRow(sec *inventory.Secret, now time.Time, warning time.Duration) row {
-	r := row{path: sec.Path, env: inventory.Environment(sec.Path), owner: sec.Owner, version: "-", age: "-"}
+	r := row{path: sec.Path, env: inventory.Environment(sec.Path), owner: printable(sec.Owner), version: "-", age: "-"}
 	if cur := sec.CurrentVersion(); cur != nil {
 		r.version = fmt.Sprintf("v%d", cur.Number)
 		r.age = shortDays(inventory.WholeDays(now.Sub(cur.Created)))
