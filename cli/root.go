@@ -94,7 +94,7 @@ upwards holding .cabinet/, else ~/.local/share/cabinet/store.`,
 			if err != nil {
 				return err
 			}
-			return a.runTUI(s, a.homeRelative(s.Dir), a.identity)
+			return a.runTUI(s, a.homeRelative(s.Dir), a.workbenchIdentity())
 		},
 	}
 	root.PersistentFlags().StringVarP(&a.storeDir, "store", "s", "", "the store folder (default: $CABINET_STORE, the nearest .cabinet/ upwards, or the user's store)")

@@ -40,6 +40,20 @@ func (a *App) runTUI(s *store.Store, name string, identity func() (*crypto.Ident
 	return tui.Run(tui.Options{Store: s, Name: name, Identity: identity, Now: a.Now, Styles: styles, Clipboard: tui.SystemClipboard(a.Getenv)})
 }
 
+// workbenchIdentity finds the identity for the workbench. The keyring is
+// asked in the background, once the workbench shows; an identity file is
+// read first, because it may ask for its passphrase on the terminal, which
+// the workbench then owns. Either way a failure only keeps the values
+// sealed: the workbench opens and says why.
+func (a *App) workbenchIdentity() func() (*crypto.Identity, error) {
+	src := a.sources()
+	if !src.UsesFile() {
+		return src.Resolve
+	}
+	id, err := src.Resolve()
+	return func() (*crypto.Identity, error) { return id, err }
+}
+
 // styles are the workbench's colours: none under NO_COLOR, else the chosen
 // theme's.
 func (a *App) styles() (themes.Styles, error) {

@@ -72,6 +72,13 @@ func unusable(id *Identity, err error) (*Identity, error) {
 	return id, nil
 }
 
+// UsesFile reports whether Resolve reads an identity file (which may ask
+// for a passphrase) rather than the environment or the keyring.
+func (s Sources) UsesFile() bool {
+	path, _ := s.identityFile()
+	return path != ""
+}
+
 // identityFile returns the identity file to use and what named it.
 func (s Sources) identityFile() (path, from string) {
 	if s.File != "" {

@@ -161,3 +161,56 @@ func TestTooSmallThenResizedThenCtrlC(t *testing.T) {
 		t.Fatalf("the alternate screen was not left:\n%s", out)
 	}
 }
+
+// A passphrase-protected identity file asks for its passphrase before the
+// workbench takes the screen; a wrong one opens the workbench with the
+// values sealed and says why when one is revealed.
+func TestWorkbenchWithAPassphraseProtectedIdentity(t *testing.T) {
+	age := testkeyring.LookPath(t, "age")
+	u := newUser(t)
+	plain := filepath.Join(u.home, "identity.txt")
+	u.must("", "identity", "new", "--file", plain)
+	u.env = append(u.env, "CABINET_IDENTITY_FILE="+plain)
+	u.must("", "init")
+	const value = "e2e-Passphrase-Value-91c"
+	u.must(value, "set", "prod/db/password", "--owner", "data-platform")
+
+	// The stock age command protects the identity file with a passphrase,
+	// asked on the terminal.
+	protected := filepath.Join(u.home, "identity.age")
+	p := tmuxdrive.Start(t, 100, 20, u.env, u.home, age, "-p", "-a", "-o", protected, plain)
+	p.WaitFor("Enter passphrase", screenWait)
+	p.Type("correct horse")
+	p.Keys("Enter")
+	p.WaitFor("Confirm passphrase", screenWait)
+	p.Type("correct horse")
+	p.Keys("Enter")
+	if code := p.WaitExit(screenWait); code != 0 {
+		t.Fatalf("age -p: exit %d:\n%s", code, p.Output())
+	}
+	if err := os.Remove(plain); err != nil {
+		t.Fatal(err)
+	}
+	env := append(append([]string{}, u.env...), "CABINET_IDENTITY_FILE="+protected)
+
+	for _, c := range []struct {
+		passphrase, header, after string
+	}{
+		{"correct horse", "alice (identity file", value},
+		{"wrong horse", "no identity: values stay sealed", "incorrect passphrase"},
+	} {
+		p := tmuxdrive.Start(t, 120, 30, env, u.home, binary)
+		p.WaitFor(`Enter passphrase for identity file "`+protected+`"`, screenWait)
+		p.Type(c.passphrase)
+		p.Keys("Enter")
+		p.WaitFor(c.header, screenWait)
+		p.Keys("Enter")
+		p.WaitFor("r reveal · c copy", screenWait)
+		p.Keys("r")
+		p.WaitFor(c.after, screenWait)
+		p.Keys("q")
+		if code := p.WaitExit(screenWait); code != 0 {
+			t.Fatalf("exit %d", code)
+		}
+	}
+}
