@@ -37,7 +37,7 @@ func newDetailScreen(styles *themes.Styles, d detailLoadedMsg, now time.Time, wa
 
 func (s *detailScreen) SetSize(w, h int) {
 	s.width, s.height = w, h
-	s.view.Width, s.view.Height = w, h
+	s.view.Width, s.view.Height = w, max(1, h-1) // a line for the scroll hint
 	s.view.SetContent(s.content())
 }
 
@@ -111,7 +111,13 @@ func (s *detailScreen) hide() {
 	s.view.SetContent(s.content())
 }
 
-func (s *detailScreen) View() string { return s.view.View() }
+func (s *detailScreen) View() string {
+	hint := ""
+	if s.view.TotalLineCount() > s.view.Height {
+		hint = s.styles.Muted.Render(fmt.Sprintf("── %d%% · j/k or ↑/↓ scroll ──", int(s.view.ScrollPercent()*100)))
+	}
+	return s.view.View() + "\n" + hint
+}
 
 func (s *detailScreen) content() string {
 	st, sec := s.styles, s.sec

@@ -24,5 +24,10 @@ func (k detailKeys) ShortHelp() []key.Binding {
 }
 
 func (k detailKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Back, k.Up, k.Down}, {k.Reveal, k.Copy, k.Edit, k.SetValue}}
+	return [][]key.Binding{{k.Back, k.Up, k.Down}, {
+		described(k.Reveal, "reveal or hide the value (hides itself after 30s)"),
+		described(k.Copy, "copy the value (the clipboard is cleared after 45s)"),
+		described(k.Edit, "edit owner, description, tags, policy, runbook"),
+		described(k.SetValue, "set a new value (typed or generated)"),
+	}}
 }

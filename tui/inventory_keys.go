@@ -20,7 +20,7 @@ func defaultInventoryKeys() inventoryKeys {
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort by deadline, path, owner")),
+		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
 		NextEnv:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "environment")),
 		PrevEnv:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous environment")),
 		New:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")),
@@ -36,6 +36,7 @@ func (k inventoryKeys) ShortHelp() []key.Binding {
 func (k inventoryKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.Filter, k.ClearFilter, k.Sort, k.NextEnv, k.PrevEnv, k.New},
+		{k.Open, k.Filter, k.ClearFilter, described(k.Sort, "sort by deadline, path or owner"),
+			described(k.NextEnv, "next environment"), k.PrevEnv, described(k.New, "new secret")},
 	}
 }

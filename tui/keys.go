@@ -14,3 +14,10 @@ func defaultGlobalKeys() globalKeys {
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit now")),
 	}
 }
+
+// described is b with a longer description, for the help screen, where
+// there is room for one.
+func described(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}

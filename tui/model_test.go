@@ -304,7 +304,7 @@ func TestHelpShowsTheKeysOfTheScreen(t *testing.T) {
 	h := newHarness(t, 120, 30)
 	h.keys("?")
 	view := h.m.View()
-	for _, want := range []string{"Keys: inventory", "filter", "sort by deadline, path, owner", "environment", "new", "quit", "overdue", "past its rotation deadline"} {
+	for _, want := range []string{"Keys: inventory", "filter", "sort by deadline, path or owner", "next environment", "new secret", "quit", "overdue", "past its rotation deadline"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("help lacks %q", want)
 		}
@@ -382,5 +382,18 @@ func TestControlCharactersAreNotDrawn(t *testing.T) {
 		if !strings.Contains(view, want) {
 			t.Errorf("the view lacks %q:\n%s", want, view)
 		}
+	}
+}
+
+// A secret taller than the screen says so and scrolls.
+func TestDetailScrolls(t *testing.T) {
+	h := newHarness(t, 100, 12)
+	h.keys("enter")
+	if view := h.m.View(); !strings.Contains(view, "── 0% · j/k or ↑/↓ scroll ──") || strings.Contains(view, "v1       current") {
+		t.Fatalf("no scroll hint on a tall secret:\n%s", view)
+	}
+	h.keys("j", "j")
+	if view := h.m.View(); !strings.Contains(view, "── 100% ·") || !strings.Contains(view, "v1       current") {
+		t.Fatalf("j did not scroll:\n%s", view)
 	}
 }
