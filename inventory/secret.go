@@ -47,6 +47,45 @@ type Secret struct {
 	ReadersSum string
 	Exposures  []Exposure
 	Versions   []Version
+	// Rotating is the rotation in progress, nil when there is none.
+	Rotating *Rotating
+}
+
+// Rotating is a rotation in progress. It lives in the secret file, so that
+// it survives a crash, a quit or a teammate's pull, and anyone in scope can
+// resume it or roll it back.
+type Rotating struct {
+	Version   int    // the new version: pending until promoted, then current
+	Runbook   string // "" for a rotation in one step
+	Started   time.Time
+	By        string
+	Next      int       // index of the next step to run
+	Approved  string    // the member who approved the promote, if any
+	WaitUntil time.Time // the end of the overlap window of the current wait step
+	Steps     []StepOutcome
+}
+
+// StepOutcome is what happened to one step of a rotation.
+type StepOutcome struct {
+	Step    int    // index in the runbook's steps; -1 for a rollback step
+	Name    string // the step's title
+	Outcome string // running, ok, failed
+	At      time.Time
+	By      string
+	Detail  string // e.g. "exit status 1"; never a value
+}
+
+// Step outcomes. A step whose last outcome is running was interrupted.
+const (
+	StepRunning = "running"
+	StepOK      = "ok"
+	StepFailed  = "failed"
+)
+
+// Promoted reports whether the rotation's version is current already.
+func (r *Rotating) Promoted(s *Secret) bool {
+	v, err := s.Version(Selector{Number: r.Version})
+	return err == nil && v.State == Current
 }
 
 // Rotation is a secret's rotation policy.
@@ -111,6 +150,55 @@ func (s *Secret) AddCurrent(ciphertext, author string, now time.Time) Version {
 	s.Versions = slices.Insert(s.Versions, 0, v)
 	s.sortVersions()
 	return v
+}
+
+// Promote makes the pending version current: the old current becomes
+// previous and the old previous retired.
+func (s *Secret) Promote() (Version, error) {
+	p, err := s.Version(Selector{State: Pending})
+	if err != nil {
+		return Version{}, err
+	}
+	for i := range s.Versions {
+		switch s.Versions[i].State {
+		case Previous:
+			s.Versions[i].State = Retired
+		case Current:
+			s.Versions[i].State = Previous
+		}
+	}
+	p.State = Current
+	s.Exposures = nil // the new value is the answer to any exposure
+	return *p, nil
+}
+
+// Unrotate undoes the rotation of version n: a pending version is dropped;
+// a promoted one is dropped and the previous version is current again.
+func (s *Secret) Unrotate(n int) error {
+	v, err := s.Version(Selector{Number: n})
+	if err != nil {
+		return err
+	}
+	promoted := v.State == Current
+	s.Versions = slices.DeleteFunc(s.Versions, func(v Version) bool { return v.Number == n })
+	if !promoted {
+		return nil
+	}
+	var newestRetired *Version
+	for i := range s.Versions {
+		switch v := &s.Versions[i]; v.State {
+		case Previous:
+			v.State = Current
+		case Retired:
+			if v.Value != "" && (newestRetired == nil || v.Number > newestRetired.Number) {
+				newestRetired = v
+			}
+		}
+	}
+	if newestRetired != nil {
+		newestRetired.State = Previous
+	}
+	return nil
 }
 
 // ErrPendingExists refuses a second pending version: one rotation at a
@@ -180,6 +268,20 @@ func (s *Secret) Validate(environments []string) error {
 	for _, st := range []State{Current, Pending, Previous} {
 		if count[st] > 1 {
 			return fmt.Errorf("versions: %d versions are %s; at most one may be", count[st], st)
+		}
+	}
+	if r := s.Rotating; r != nil {
+		v, err := s.Version(Selector{Number: r.Version})
+		if err != nil || (v.State != Pending && v.State != Current) {
+			return fmt.Errorf("rotating.version: version %d is not pending or current", r.Version)
+		}
+		if r.Runbook != "" {
+			if err := validateSegment(r.Runbook); err != nil {
+				return fmt.Errorf("rotating.runbook: %q is not a runbook name: it %w", r.Runbook, err)
+			}
+		}
+		if r.Next < 0 {
+			return fmt.Errorf("rotating.next: %d is not a step", r.Next)
 		}
 	}
 	return nil

@@ -35,7 +35,7 @@ func Deadline(s *Secret) (deadline time.Time, ok bool) {
 func StatusAt(s *Secret, now time.Time, warning time.Duration) Status {
 	cur := s.CurrentVersion()
 	switch {
-	case hasState(s, Pending):
+	case s.Rotating != nil || hasState(s, Pending):
 		return StatusRotating
 	case cur == nil:
 		return StatusNoValue

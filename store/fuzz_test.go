@@ -35,6 +35,52 @@ versions:
     author: alice
 `
 
+// rotatingSeed is a secret in the middle of a guided rotation.
+const rotatingSeed = `cabinet: 1
+path: prod/db/password
+owner: data-platform
+rotation:
+  every: 90d
+  runbook: db-password
+rotating:
+  version: 3
+  runbook: db-password
+  started: 2026-11-21T10:00:00Z
+  by: alice
+  next: 2
+  approved_by: bob
+  wait_until: 2026-11-21T10:15:00Z
+  steps:
+    - step: 0
+      name: apply
+      outcome: ok
+      at: 2026-11-21T10:00:01Z
+      by: alice
+    - step: 1
+      name: validate
+      outcome: running
+      at: 2026-11-21T10:00:02Z
+      by: alice
+      detail: exit status 1
+versions:
+  - version: 3
+    state: pending
+    created: 2026-11-21T10:00:00Z
+    author: alice
+    value: |
+      -----BEGIN AGE ENCRYPTED FILE-----
+      YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSA2dWNaTEtJbm4zZ2F2RW1p
+      -----END AGE ENCRYPTED FILE-----
+  - version: 2
+    state: current
+    created: 2026-11-20T10:00:00Z
+    author: alice
+    value: |
+      -----BEGIN AGE ENCRYPTED FILE-----
+      YWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSA2dWNaTEtJbm4zZ2F2RW1p
+      -----END AGE ENCRYPTED FILE-----
+`
+
 // FuzzParseSecret feeds the secret-file parser arbitrary bytes: it must never
 // panic, every error must say the file is corrupt, and whatever it accepts
 // must be a valid secret that survives a format-and-parse round trip.
@@ -46,6 +92,7 @@ func FuzzParseSecret(f *testing.F) {
 	f.Add([]byte("{}"))
 	f.Add([]byte("- a\n- b\n"))
 	f.Add([]byte("cabinet: 1\npath: prod/db/password\nowner: x\nversions:\n  - version: 1\n    state: current\n"))
+	f.Add([]byte(rotatingSeed))
 	envs := inventory.DefaultEnvironments
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sec, err := ParseSecret(data, "prod/db/password", envs)

@@ -31,7 +31,7 @@ func (b BadFile) Unwrap() error { return b.Err }
 const cacheFile = ".cabinet/cache/index.gob"
 
 // cacheFormat changes whenever cacheEntry or inventory.Secret does.
-const cacheFormat = 1
+const cacheFormat = 2
 
 type fileStamp struct {
 	Size    int64

@@ -24,7 +24,29 @@ type fileSecret struct {
 	Readers     []string       `yaml:"readers,flow,omitempty"`
 	ReadersSum  string         `yaml:"readers_sum,omitempty"`
 	Exposed     []fileExposure `yaml:"exposed,omitempty"`
+	Rotating    *fileRotating  `yaml:"rotating,omitempty"`
 	Versions    []fileVersion  `yaml:"versions"`
+}
+
+// fileRotating is a rotation in progress.
+type fileRotating struct {
+	Version   int               `yaml:"version"`
+	Runbook   string            `yaml:"runbook,omitempty"`
+	Started   time.Time         `yaml:"started"`
+	By        string            `yaml:"by"`
+	Next      int               `yaml:"next"`
+	Approved  string            `yaml:"approved_by,omitempty"`
+	WaitUntil *time.Time        `yaml:"wait_until,omitempty"`
+	Steps     []fileStepOutcome `yaml:"steps,omitempty"`
+}
+
+type fileStepOutcome struct {
+	Step    int       `yaml:"step"`
+	Name    string    `yaml:"name"`
+	Outcome string    `yaml:"outcome"`
+	At      time.Time `yaml:"at"`
+	By      string    `yaml:"by"`
+	Detail  string    `yaml:"detail,omitempty"`
 }
 
 type fileRotation struct {
@@ -103,6 +125,15 @@ func (f *fileSecret) secret() (*inventory.Secret, error) {
 			Number: v.Version, State: inventory.State(v.State), Created: v.Created, Author: v.Author, Value: v.Value,
 		})
 	}
+	if r := f.Rotating; r != nil {
+		s.Rotating = &inventory.Rotating{Version: r.Version, Runbook: r.Runbook, Started: r.Started, By: r.By, Next: r.Next, Approved: r.Approved}
+		if r.WaitUntil != nil {
+			s.Rotating.WaitUntil = *r.WaitUntil
+		}
+		for _, o := range r.Steps {
+			s.Rotating.Steps = append(s.Rotating.Steps, inventory.StepOutcome{Step: o.Step, Name: o.Name, Outcome: o.Outcome, At: o.At, By: o.By, Detail: o.Detail})
+		}
+	}
 	return s, nil
 }
 
@@ -128,6 +159,16 @@ func FormatSecret(s *inventory.Secret) ([]byte, error) {
 		f.Versions = append(f.Versions, fileVersion{
 			Version: v.Number, State: string(v.State), Created: v.Created.UTC(), Author: v.Author, Value: v.Value,
 		})
+	}
+	if r := s.Rotating; r != nil {
+		f.Rotating = &fileRotating{Version: r.Version, Runbook: r.Runbook, Started: r.Started.UTC(), By: r.By, Next: r.Next, Approved: r.Approved}
+		if !r.WaitUntil.IsZero() {
+			t := r.WaitUntil.UTC()
+			f.Rotating.WaitUntil = &t
+		}
+		for _, o := range r.Steps {
+			f.Rotating.Steps = append(f.Rotating.Steps, fileStepOutcome{Step: o.Step, Name: o.Name, Outcome: o.Outcome, At: o.At.UTC(), By: o.By, Detail: o.Detail})
+		}
 	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
