@@ -20,18 +20,26 @@ type Event struct {
 
 // Audit actions written by the foundation; later features add their own.
 const (
-	ActionRead         = "read"
-	ActionReveal       = "reveal" // shown on screen in the TUI
-	ActionCopy         = "copy"   // copied to the clipboard from the TUI
-	ActionSet          = "set"
-	ActionCreate       = "create" // a secret registered without a value
-	ActionStage        = "stage"  // a new value staged as pending
-	ActionEdit         = "edit"
-	ActionRemove       = "remove"
-	ActionMemberAdd    = "member-add"
-	ActionMemberRemove = "member-remove"
-	ActionScopeSet     = "scope-set"
-	ActionReencrypt    = "reencrypt"
+	ActionRead   = "read"
+	ActionReveal = "reveal" // shown on screen in the TUI
+	ActionCopy   = "copy"   // copied to the clipboard from the TUI
+	ActionSet    = "set"
+	ActionCreate = "create" // a secret registered without a value
+	ActionStage  = "stage"  // a new value staged as pending
+	ActionEdit   = "edit"
+	// A guided rotation: its start, each step, the approval, the promote,
+	// its end and its rollback.
+	ActionRotateStart    = "rotate-start"
+	ActionRotateStep     = "rotate-step"
+	ActionRotateApprove  = "rotate-approve"
+	ActionRotatePromote  = "rotate-promote"
+	ActionRotateFinish   = "rotate-finish"
+	ActionRotateRollback = "rotate-rollback"
+	ActionRemove         = "remove"
+	ActionMemberAdd      = "member-add"
+	ActionMemberRemove   = "member-remove"
+	ActionScopeSet       = "scope-set"
+	ActionReencrypt      = "reencrypt"
 )
 
 // Outcomes.

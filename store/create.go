@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/cabinethq/cabinet/inventory"
 )
@@ -49,6 +50,35 @@ func (s *Store) Create(path string, act Act, edit func(*inventory.Secret) error)
 // rotation: the current version stays in use until the pending one is
 // promoted.
 func (s *Store) Stage(path string, value []byte, act Act) (*inventory.Secret, inventory.Version, error) {
+	return s.stage(path, value, act, func(sec *inventory.Secret, v inventory.Version) inventory.Event {
+		return act.event(inventory.ActionStage, path, v.Number, inventory.OutcomeOK, "")
+	})
+}
+
+// ErrRotating refuses to start a rotation while one is in progress.
+var ErrRotating = errors.New("a rotation is in progress")
+
+// StartRotation stages value as the pending version of path and records a
+// rotation in progress that follows runbook ("" for a rotation in one
+// step).
+func (s *Store) StartRotation(path string, value []byte, runbook string, act Act) (*inventory.Secret, error) {
+	sec, _, err := s.stage(path, value, act, func(sec *inventory.Secret, v inventory.Version) inventory.Event {
+		sec.Rotating = &inventory.Rotating{Version: v.Number, Runbook: runbook, Started: act.Now.UTC().Truncate(time.Second), By: act.Actor}
+		return act.event(inventory.ActionRotateStart, path, v.Number, inventory.OutcomeOK, runbookDetail(runbook))
+	})
+	return sec, err
+}
+
+func runbookDetail(runbook string) string {
+	if runbook == "" {
+		return "in one step (no runbook)"
+	}
+	return "runbook " + runbook
+}
+
+// stage seals value as a new pending version; started records what the
+// staging begins and returns its audit event.
+func (s *Store) stage(path string, value []byte, act Act, started func(*inventory.Secret, inventory.Version) inventory.Event) (*inventory.Secret, inventory.Version, error) {
 	if err := checkValue(path, value); err != nil {
 		return nil, inventory.Version{}, err
 	}
@@ -61,6 +91,10 @@ func (s *Store) Stage(path string, value []byte, act Act) (*inventory.Secret, in
 	if err != nil {
 		return nil, inventory.Version{}, err
 	}
+	if r := sec.Rotating; r != nil {
+		return nil, inventory.Version{}, inventory.WithHint(fmt.Errorf("%s: %w (v%d, started by %s on %s)", path, ErrRotating, r.Version, r.By, r.Started.Format(time.DateOnly)),
+			"resume it with `cabinet rotate --resume "+path+"` or undo it with `cabinet rotate --rollback "+path+"`")
+	}
 	ciphertext, err := s.sealValue(sec, value)
 	if err != nil {
 		return nil, inventory.Version{}, err
@@ -69,8 +103,9 @@ func (s *Store) Stage(path string, value []byte, act Act) (*inventory.Secret, in
 	if err != nil {
 		return nil, inventory.Version{}, err
 	}
+	ev := started(sec, v)
 	if err := s.save(sec); err != nil {
 		return nil, inventory.Version{}, fmt.Errorf("%s: %w", path, err)
 	}
-	return sec, v, s.Audit(act.event(inventory.ActionStage, path, v.Number, inventory.OutcomeOK, ""))
+	return sec, v, s.Audit(ev)
 }

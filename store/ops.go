@@ -83,6 +83,15 @@ func (s *Store) openError(sec *inventory.Secret, v *inventory.Version, err error
 
 // Edit changes a secret's metadata with edit and records it.
 func (s *Store) Edit(path string, act Act, edit func(*inventory.Secret) error) (*inventory.Secret, error) {
+	return s.Change(path, act, func(sec *inventory.Secret) (inventory.Event, error) {
+		return act.event(inventory.ActionEdit, path, 0, inventory.OutcomeOK, ""), edit(sec)
+	})
+}
+
+// Change applies change to a secret under the lock, writes it atomically
+// and appends the audit event that change returns. An error from change
+// leaves the secret as it was and records nothing.
+func (s *Store) Change(path string, act Act, change func(*inventory.Secret) (inventory.Event, error)) (*inventory.Secret, error) {
 	unlock, err := s.lock()
 	if err != nil {
 		return nil, err
@@ -92,7 +101,8 @@ func (s *Store) Edit(path string, act Act, edit func(*inventory.Secret) error) (
 	if err != nil {
 		return nil, err
 	}
-	if err := edit(sec); err != nil {
+	ev, err := change(sec)
+	if err != nil {
 		return nil, err
 	}
 	if sec.Path != path {
@@ -101,7 +111,12 @@ func (s *Store) Edit(path string, act Act, edit func(*inventory.Secret) error) (
 	if err := s.save(sec); err != nil {
 		return nil, err
 	}
-	return sec, s.Audit(act.event(inventory.ActionEdit, path, 0, inventory.OutcomeOK, ""))
+	return sec, s.Audit(ev)
+}
+
+// Event is an audit event of act: who did action on path, when.
+func (a Act) Event(action, path string, version int, outcome, detail string) inventory.Event {
+	return a.event(action, path, version, outcome, detail)
 }
 
 // SetValue stores value as the new current version of path, creating the
