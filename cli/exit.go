@@ -38,6 +38,9 @@ func usagef(format string, args ...any) error { return usageError{fmt.Errorf(for
 // exitCodeOf maps an error to the exit code a script can act on.
 func exitCodeOf(err error) ExitCode {
 	var u usageError
+	if code, ok := rotationExitCode(err); ok {
+		return code
+	}
 	switch {
 	case err == nil:
 		return ExitOK

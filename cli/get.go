@@ -104,6 +104,9 @@ func runShow(a *App, path string, asJSON bool) error {
 	}
 	fmt.Fprintf(w, "status:      %s\n", e.Status)
 	fmt.Fprintf(w, "rotation:    %s\n", inventory.Explain(sec, now, s.Config.Warning))
+	if e.Rotating != nil {
+		fmt.Fprintf(w, "rotating:    %s (next: step %d)\n", e.Rotating.summary(), e.Rotating.NextStep)
+	}
 	if e.Runbook != "" {
 		fmt.Fprintf(w, "runbook:     %s\n", e.Runbook)
 	}

@@ -66,6 +66,19 @@ type lsEntry struct {
 	Readers     []string        `json:"readers"`
 	Versions    []versionEntry  `json:"versions"`
 	Exposures   []exposureEntry `json:"exposed,omitempty"`
+	Rotating    *rotatingEntry  `json:"rotating,omitempty"`
+}
+
+// rotatingEntry is a rotation in progress.
+type rotatingEntry struct {
+	Version   int        `json:"version"`
+	Runbook   string     `json:"runbook,omitempty"`
+	Started   time.Time  `json:"started"`
+	By        string     `json:"by"`
+	NextStep  int        `json:"next_step"` // 1-based
+	Approved  string     `json:"approved_by,omitempty"`
+	WaitUntil *time.Time `json:"wait_until,omitempty"`
+	Last      string     `json:"last,omitempty"` // the last step's outcome, in words
 }
 
 type versionEntry struct {
@@ -105,7 +118,34 @@ func entryOf(sec *inventory.Secret, now time.Time, warning time.Duration) lsEntr
 	for _, x := range sec.Exposures {
 		e.Exposures = append(e.Exposures, exposureEntry{Member: x.Member, At: x.At})
 	}
+	if r := sec.Rotating; r != nil {
+		e.Rotating = &rotatingEntry{Version: r.Version, Runbook: r.Runbook, Started: r.Started, By: r.By, NextStep: r.Next + 1, Approved: r.Approved}
+		if !r.WaitUntil.IsZero() {
+			e.Rotating.WaitUntil = &r.WaitUntil
+		}
+		if n := len(r.Steps); n > 0 {
+			o := r.Steps[n-1]
+			e.Rotating.Last = fmt.Sprintf("step %d %s: %s", o.Step+1, o.Name, o.Outcome)
+			if o.Step < 0 {
+				e.Rotating.Last = fmt.Sprintf("rollback %s: %s", o.Name, o.Outcome)
+			}
+		}
+	}
 	return e
+}
+
+// rotationSummary says where a rotation stands, in a few words.
+func (r *rotatingEntry) summary() string {
+	parts := []string{fmt.Sprintf("v%d by %s", r.Version, r.By)}
+	if r.Last != "" {
+		parts = append(parts, r.Last)
+	} else {
+		parts = append(parts, "staged")
+	}
+	if r.WaitUntil != nil {
+		parts = append(parts, "waiting until "+r.WaitUntil.Local().Format("2006-01-02 15:04"))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func runLs(a *App, o lsOptions) error {
@@ -161,7 +201,11 @@ func printTable(w io.Writer, entries []lsEntry, now time.Time) {
 		if e.Deadline != nil {
 			deadline = e.Deadline.Format("2006-01-02") + " (" + relative(*e.Deadline, now) + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Path, e.Owner, version, e.Status, deadline)
+		status := e.Status
+		if e.Rotating != nil {
+			status += " (" + e.Rotating.summary() + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Path, e.Owner, version, status, deadline)
 	}
 	tw.Flush()
 }

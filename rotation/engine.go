@@ -326,6 +326,12 @@ func (e *Engine) run(ctx context.Context, sec *inventory.Secret, i int, step inv
 	if err == nil {
 		return e.record(path, i, step.Title(), inventory.StepOK, detail, nil)
 	}
+	if errors.Is(err, context.Canceled) {
+		// The operator stopped it: what the step did is unknown, so the
+		// rotation waits, the step marked running, for them to choose.
+		return inventory.WithHint(fmt.Errorf("%s: step %d (%s) was interrupted", path, i+1, step.Title()),
+			"run it again with `cabinet rotate --resume "+path+"`, or undo the rotation with `cabinet rotate --rollback "+path+"`")
+	}
 	if rerr := e.record(path, i, step.Title(), inventory.StepFailed, oneLine(err.Error()), nil); rerr != nil {
 		return rerr
 	}

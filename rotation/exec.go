@@ -73,6 +73,8 @@ func (e *Engine) exec(ctx context.Context, sec *inventory.Secret, step inventory
 	err = cmd.Run()
 	_ = masked.Close()
 	switch {
+	case errors.Is(ctx.Err(), context.Canceled):
+		err = fmt.Errorf("%w: %v", context.Canceled, err)
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		err = fmt.Errorf("timed out after %s", timeout)
 	case err != nil && tail.String() != "":
