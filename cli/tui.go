@@ -37,7 +37,7 @@ func (a *App) runTUI(s *store.Store, name string, identity func() (*crypto.Ident
 	if a.Getenv("GOGC") == "" {
 		debug.SetGCPercent(100)
 	}
-	return tui.Run(tui.Options{Store: s, Name: name, Identity: identity, Now: a.Now, Styles: styles, Clipboard: tui.SystemClipboard(a.Getenv)})
+	return tui.Run(tui.Options{Store: s, Name: name, Identity: identity, Now: a.Now, Styles: styles, Clipboard: tui.SystemClipboard(a.Getenv), Environ: os.Environ()})
 }
 
 // workbenchIdentity finds the identity for the workbench. The keyring is

@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -79,6 +80,22 @@ func (s Step) Title() string {
 		return fmt.Sprintf("wait %s", s.Wait)
 	case StepConfirm:
 		return s.Confirm
+	case StepRun:
+		return "run " + firstCommand(s.Run)
 	}
 	return string(s.Kind)
+}
+
+// firstCommand is the first line of a script that is not a comment, cut to
+// 40 characters: how a step without a name is called.
+func firstCommand(script string) string {
+	for _, l := range strings.Split(script, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			if len(l) > 40 {
+				l = l[:39] + "…"
+			}
+			return l
+		}
+	}
+	return "a script"
 }

@@ -82,6 +82,17 @@ const (
 	StepFailed  = "failed"
 )
 
+// LastOutcome is the latest outcome of step i of the runbook, "" if it has
+// not run.
+func (r *Rotating) LastOutcome(i int) string {
+	for j := len(r.Steps) - 1; j >= 0; j-- {
+		if r.Steps[j].Step == i {
+			return r.Steps[j].Outcome
+		}
+	}
+	return ""
+}
+
 // Promoted reports whether the rotation's version is current already.
 func (r *Rotating) Promoted(s *Secret) bool {
 	v, err := s.Version(Selector{Number: r.Version})

@@ -147,7 +147,7 @@ func (e *Engine) Run(ctx context.Context, path string) (*inventory.Secret, error
 			return e.finish(path)
 		}
 		step := rb.Steps[r.Next]
-		if last := lastOutcome(r, r.Next); last == inventory.StepRunning {
+		if r.LastOutcome(r.Next) == inventory.StepRunning {
 			e.printf("step %d (%s) was interrupted; running it again", r.Next+1, step.Title())
 		}
 		if err := e.runStep(ctx, sec, rb, r.Next, step); err != nil {
@@ -172,14 +172,6 @@ func (e *Engine) current(path string) (*inventory.Secret, *inventory.Runbook, er
 	return sec, rb, nil
 }
 
-func lastOutcome(r *inventory.Rotating, step int) string {
-	for i := len(r.Steps) - 1; i >= 0; i-- {
-		if r.Steps[i].Step == step {
-			return r.Steps[i].Outcome
-		}
-	}
-	return ""
-}
 
 func (e *Engine) runStep(ctx context.Context, sec *inventory.Secret, rb *inventory.Runbook, i int, step inventory.Step) error {
 	switch step.Kind {

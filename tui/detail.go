@@ -98,6 +98,8 @@ func (s *detailScreen) updateKey(km tea.KeyMsg) tea.Cmd {
 		return func() tea.Msg { return editMsg{path} }
 	case key.Matches(km, s.keys.SetValue):
 		return func() tea.Msg { return setMsg{path} }
+	case key.Matches(km, s.keys.Rotate):
+		return func() tea.Msg { return openRotationMsg{path} }
 	}
 	var cmd tea.Cmd
 	s.view, cmd = s.view.Update(km)

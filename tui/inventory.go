@@ -30,6 +30,7 @@ type inventoryScreen struct {
 	sort    sortMode
 	env     int // index into envs
 	filter  textinput.Model
+	dueOnly bool   // the due view: what needs rotating, most urgent first
 	lastQ   string // the query that shown was computed for
 	width   int
 	height  int
@@ -104,7 +105,7 @@ func (s *inventoryScreen) refilter(full bool) {
 	words := strings.Fields(q)
 	keep := func(i int) bool {
 		r := &s.all[i]
-		return (env == "" || r.env == env) && matches(r.key, words)
+		return (env == "" || r.env == env) && (!s.dueOnly || needsRotation(r.status)) && matches(r.key, words)
 	}
 	var shown []int
 	if narrow {
@@ -190,8 +191,59 @@ func (s *inventoryScreen) Update(msg tea.Msg) tea.Cmd {
 		}
 	case key.Matches(km, s.keys.New):
 		return func() tea.Msg { return newSecretMsg{} }
+	case key.Matches(km, s.keys.Rotate):
+		if r := s.selected(); r != nil {
+			path := r.path
+			return func() tea.Msg { return openRotationMsg{path} }
+		}
+	case key.Matches(km, s.keys.Due):
+		s.dueOnly = !s.dueOnly
+		if s.dueOnly {
+			s.setSort(byDeadline)
+		}
+		s.refilter(true)
 	}
 	return nil
+}
+
+// needsRotation reports whether a status asks for a rotation, or one is
+// under way: what the due view lists.
+func needsRotation(st inventory.Status) bool {
+	switch st {
+	case inventory.StatusExposed, inventory.StatusOverdue, inventory.StatusDue, inventory.StatusRotating:
+		return true
+	}
+	return false
+}
+
+// nextDue is the most urgent secret that needs rotating (exposed, overdue
+// or due), other than after; "" if there is none.
+func (s *inventoryScreen) nextDue(after string) string {
+	var best *row
+	for i := range s.all {
+		r := &s.all[i]
+		if r.path == after || r.status == inventory.StatusRotating || !needsRotation(r.status) {
+			continue
+		}
+		if best == nil || moreUrgent(r, best) {
+			best = r
+		}
+	}
+	if best == nil {
+		return ""
+	}
+	return best.path
+}
+
+// moreUrgent orders rows as the deadline sort does.
+func moreUrgent(a, b *row) bool {
+	if a.urgency != b.urgency {
+		return a.urgency < b.urgency
+	}
+	if a.hasDL && b.hasDL && !a.deadline.Equal(b.deadline) {
+		return a.deadline.Before(b.deadline)
+	}
+	return a.path < b.path
 }
 
 func (s *inventoryScreen) setSort(mode sortMode) {
@@ -270,6 +322,8 @@ func (s *inventoryScreen) filterView() string {
 	case s.filter.Value() != "":
 		return s.styles.FilterPrompt.Render("/") + s.styles.FilterText.Render(s.filter.Value()) +
 			s.styles.Muted.Render(count+" · esc clears the filter")
+	case s.dueOnly:
+		return s.styles.Title.Render("Due") + s.styles.Muted.Render(fmt.Sprintf(" · %d secrets need rotating, most urgent first · R rotates · d shows all", len(s.shown)))
 	}
 	return s.styles.Muted.Render(fmt.Sprintf("%d secrets · / to filter", len(s.shown)))
 }

@@ -6,7 +6,7 @@ import "github.com/charmbracelet/bubbles/key"
 type inventoryKeys struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	Open, Filter, ClearFilter, Sort         key.Binding
-	NextEnv, PrevEnv, New                   key.Binding
+	NextEnv, PrevEnv, New, Rotate, Due      key.Binding
 }
 
 func defaultInventoryKeys() inventoryKeys {
@@ -24,12 +24,14 @@ func defaultInventoryKeys() inventoryKeys {
 		NextEnv:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "environment")),
 		PrevEnv:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous environment")),
 		New:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")),
+		Rotate:      key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "rotate")),
+		Due:         key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "due")),
 	}
 }
 
 // ShortHelp is the footer: the most useful keys.
 func (k inventoryKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Open, k.Filter, k.Sort, k.NextEnv, k.New}
+	return []key.Binding{k.Open, k.Filter, k.Sort, k.NextEnv, k.New, k.Rotate, k.Due}
 }
 
 // FullHelp is every key, in columns, for the help screen.
@@ -37,6 +39,7 @@ func (k inventoryKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Filter, k.ClearFilter, described(k.Sort, "sort by deadline, path or owner"),
-			described(k.NextEnv, "next environment"), k.PrevEnv, described(k.New, "new secret")},
+			described(k.NextEnv, "next environment"), k.PrevEnv, described(k.New, "new secret"),
+			described(k.Rotate, "rotate the secret (its runbook, step by step)"), described(k.Due, "due view: what needs rotating, in order")},
 	}
 }

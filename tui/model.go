@@ -25,6 +25,8 @@ type Options struct {
 	Now       func() time.Time
 	Styles    themes.Styles
 	Clipboard Clipboard
+	// Environ is the environment rotation steps start from (os.Environ()).
+	Environ []string
 }
 
 // The smallest terminal the layout fits in.
@@ -45,6 +47,7 @@ type Model struct {
 	spinner  spinner.Model
 	inv      *inventoryScreen
 	detail   *detailScreen // nil unless a secret is open
+	rotate   *rotateScreen // nil unless the rotation wizard is open
 	form     *form         // nil unless a form is open
 	showHelp bool
 	width    int
@@ -134,6 +137,9 @@ func (m *Model) updateKey(km tea.KeyMsg) tea.Cmd {
 			return nil
 		case m.showHelp:
 			return nil
+		case key.Matches(km, m.keys.Quit) && m.rotate != nil && m.rotate.busy():
+			m.flash, m.flashErr = "a rotation step is running: x interrupts it (ctrl+c quits at once and leaves it to resume)", true
+			return nil
 		case key.Matches(km, m.keys.Quit):
 			return tea.Quit
 		}
@@ -144,6 +150,8 @@ func (m *Model) updateKey(km tea.KeyMsg) tea.Cmd {
 	switch {
 	case m.form != nil:
 		return m.form.Update(km)
+	case m.rotate != nil:
+		return m.rotate.Update(km)
 	case m.detail != nil:
 		return m.detail.Update(km)
 	}
@@ -153,7 +161,13 @@ func (m *Model) updateKey(km tea.KeyMsg) tea.Cmd {
 // typing reports whether printable keys are text for an input, so that ?
 // and q are typed rather than acted on.
 func (m *Model) typing() bool {
-	return m.form != nil || (m.detail == nil && m.inv.filtering())
+	switch {
+	case m.form != nil:
+		return true
+	case m.rotate != nil:
+		return m.rotate.needsValue()
+	}
+	return m.detail == nil && m.inv.filtering()
 }
 
 // updateWork handles what background work and screens report.
@@ -196,6 +210,19 @@ func (m *Model) updateWork(msg tea.Msg) tea.Cmd {
 		m.closeForm()
 	case savedMsg:
 		return m.saved(msg)
+	case openRotationMsg:
+		return m.openRotation(msg.path)
+	case rotationLoadedMsg:
+		return m.rotationLoaded(msg)
+	case closeRotationMsg:
+		m.rotate = nil
+		return m.reload()
+	case nextDueMsg:
+		return m.nextDue(msg.after)
+	case rotOutputMsg, rotProgressMsg, rotAskMsg, rotDoneMsg, rotTickMsg:
+		if m.rotate != nil {
+			return m.rotate.Update(msg)
+		}
 	default:
 		if m.detail != nil {
 			return m.detail.Update(msg)
@@ -241,6 +268,9 @@ func (m *Model) layout() {
 	}
 	if m.form != nil {
 		m.form.SetSize(m.width, h)
+	}
+	if m.rotate != nil {
+		m.rotate.SetSize(m.width, h)
 	}
 	m.help.Width = m.width
 }

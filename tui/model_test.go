@@ -24,6 +24,7 @@ func init() {
 	// The same bytes on every machine: no colours, a fixed background.
 	lipgloss.SetColorProfile(termenv.Ascii)
 	lipgloss.SetHasDarkBackground(true)
+	time.Local = time.UTC // times on screen are local: the same in every zone
 }
 
 var testNow = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
@@ -354,6 +355,9 @@ func TestGoldenScreens(t *testing.T) {
 	golden("create-invalid-path")
 	h.keys("esc", "?")
 	golden("help-inventory")
+	h.keys("esc", "d")
+	golden("due")
+	h.keys("d")
 	h.send(tea.WindowSizeMsg{Width: 40, Height: 8})
 	golden("too-small")
 }

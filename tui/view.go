@@ -24,6 +24,8 @@ func (m *Model) View() string {
 		body = m.helpView()
 	case m.form != nil:
 		body = m.form.View()
+	case m.rotate != nil:
+		body = m.rotate.View()
 	case m.detail != nil:
 		body = m.detail.View()
 	default:
@@ -70,7 +72,11 @@ func (m *Model) footerView() string {
 		return st.Hint.Render(cut(m.flash, m.width))
 	}
 	keys := m.screenKeys().ShortHelp()
-	if !m.typing() {
+	switch {
+	case m.typing():
+	case m.rotate != nil && m.rotate.busy():
+		keys = append(keys, m.keys.Help) // q waits for the step; ctrl+c still quits
+	default:
 		keys = append(keys, m.keys.Help, m.keys.Quit)
 	}
 	return m.help.ShortHelpView(keys)
@@ -80,6 +86,8 @@ func (m *Model) screenKeys() help.KeyMap {
 	switch {
 	case m.form != nil:
 		return m.form.keys
+	case m.rotate != nil:
+		return m.rotate.keys
 	case m.detail != nil:
 		return m.detail.keys
 	}
@@ -90,6 +98,8 @@ func (m *Model) screenName() string {
 	switch {
 	case m.form != nil:
 		return "form"
+	case m.rotate != nil:
+		return "rotation"
 	case m.detail != nil:
 		return "secret"
 	}

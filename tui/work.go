@@ -11,6 +11,7 @@ import (
 
 	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/inventory"
+	"github.com/cabinethq/cabinet/rotation"
 	"github.com/cabinethq/cabinet/store"
 )
 
@@ -244,4 +245,58 @@ func (m *Model) clearClipboard(n int) tea.Cmd {
 		}
 		return flashMsg{text: "clipboard cleared"}
 	}
+}
+
+// openRotation opens the wizard of path; it needs the identity, whose key
+// opens the values the steps get.
+func (m *Model) openRotation(path string) tea.Cmd {
+	return m.withIdentity("opening the rotation of "+path, func(id *crypto.Identity) tea.Cmd {
+		e := &rotation.Engine{Store: m.opts.Store, Identity: id, Actor: m.actor, Now: m.opts.Now, Env: m.opts.Environ}
+		m.rotate = newRotateScreen(m.styles, path, m.opts.Now())
+		m.rotate.engine = e
+		m.layout()
+		return func() tea.Msg {
+			sec, err := e.Store.Load(path)
+			if err != nil {
+				return rotationLoadedMsg{err: err}
+			}
+			rb, err := e.Runbook(sec)
+			return rotationLoadedMsg{sec: sec, rb: rb, err: err}
+		}
+	})
+}
+
+func (m *Model) rotationLoaded(msg rotationLoadedMsg) tea.Cmd {
+	m.busy = ""
+	if m.rotate == nil {
+		return nil
+	}
+	if msg.err != nil {
+		m.rotate = nil
+		m.setFlash(msg.err)
+		return nil
+	}
+	return m.rotate.loaded(msg)
+}
+
+// reload reads the inventory again, and the open secret.
+func (m *Model) reload() tea.Cmd {
+	cmds := []tea.Cmd{m.loadInventory()}
+	if m.detail != nil {
+		cmds = append(cmds, m.loadDetail(m.detail.sec.Path))
+	}
+	return tea.Batch(cmds...)
+}
+
+// nextDue opens the wizard of the most urgent secret that needs rotating
+// (exposed, overdue or due), other than after.
+func (m *Model) nextDue(after string) tea.Cmd {
+	m.rotate = nil
+	next := m.inv.nextDue(after)
+	if next == "" {
+		m.flash, m.flashErr = "nothing else needs rotating", false
+		return m.reload()
+	}
+	m.detail = nil
+	return tea.Batch(m.loadInventory(), m.loadDetail(next), m.openRotation(next))
 }

@@ -214,3 +214,42 @@ func TestWorkbenchWithAPassphraseProtectedIdentity(t *testing.T) {
 		}
 	}
 }
+
+// The rotation wizard: R on a secret, enter, the steps run with their
+// output masked, a confirm step answered with y, the new value current.
+func TestRotationWizardInTmux(t *testing.T) {
+	u := rotationUser(t)
+	runbook := "name: quick\nsteps:\n  - name: apply\n    run: echo \"applying $CABINET_NEW over $CABINET_OLD\"\n" +
+		"  - name: promote\n  - name: overlap\n    wait: 2s\n  - name: revoke\n    confirm: \"Old one revoked?\"\n"
+	if err := os.WriteFile(filepath.Join(u.home, "store", "runbooks", "quick.yaml"), []byte(runbook), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const value = "wizard-Old-Value-3b2"
+	u.must(value, "set", "prod/db/password", "--owner", "data-platform", "--every", "90d", "--runbook", "quick")
+
+	p := tmuxdrive.Start(t, 120, 40, u.env, u.home, binary)
+	p.WaitFor("1 secrets · / to filter", screenWait)
+	p.Keys("Enter")
+	p.WaitFor("r reveal · c copy", screenWait)
+	p.Keys("R")
+	p.WaitFor("Rotate prod/db/password  ·  runbook quick", screenWait)
+	p.Keys("Enter")
+	screen := p.WaitFor("? Old one revoked?", screenWait)
+	if strings.Contains(screen, value) || !strings.Contains(screen, "applying *** over ***") {
+		t.Fatalf("the output is not masked:\n%s", screen)
+	}
+	p.Keys("y")
+	p.WaitFor("rotated prod/db/password: the new value is current", screenWait)
+	p.Keys("Escape")
+	p.WaitFor("r reveal · c copy", screenWait)
+	p.Keys("q")
+	if code := p.WaitExit(screenWait); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if got := u.must("", "get", "prod/db/password@previous").out; got != value {
+		t.Fatal("the old value is not previous")
+	}
+	if got := u.must("", "get", "prod/db/password").out; got == value || len(got) != 32 {
+		t.Fatal("the new value is not current")
+	}
+}
