@@ -172,7 +172,6 @@ func (e *Engine) current(path string) (*inventory.Secret, *inventory.Runbook, er
 	return sec, rb, nil
 }
 
-
 func (e *Engine) runStep(ctx context.Context, sec *inventory.Secret, rb *inventory.Runbook, i int, step inventory.Step) error {
 	switch step.Kind {
 	case inventory.StepPromote:

@@ -418,7 +418,6 @@ func (s *rotateScreen) planView() string {
 	return b.String()
 }
 
-
 // stepLabel is a step's title with what kind of step it is.
 func stepLabel(s inventory.Step) string {
 	switch s.Kind {
