@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/store"
 	"github.com/cabinethq/cabinet/inventory"
 	"github.com/spf13/cobra"
 )
@@ -101,6 +102,7 @@ func (c *checkup) storeHealth(dir string, id *crypto.Identity) {
 		}
 	}
 	c.permissions(s.Dir)
+	c.runbooks(s)
 	stale, bad, err := s.Stale()
 	if err != nil {
 		c.fail("secrets: %v", err)
@@ -117,6 +119,26 @@ func (c *checkup) storeHealth(dir string, id *crypto.Identity) {
 }
 
 // permissions checks that nothing in the store is readable by others.
+// runbooks checks every runbook file, naming the line of each mistake.
+func (c *checkup) runbooks(s *store.Store) {
+	names, err := s.Runbooks()
+	if err != nil {
+		c.fail("runbooks: %v", err)
+		return
+	}
+	valid := 0
+	for _, name := range names {
+		if _, err := s.LoadRunbook(name); err != nil {
+			c.fail("%s", oneLineWithHint(err))
+			continue
+		}
+		valid++
+	}
+	if len(names) > 0 {
+		c.ok("runbooks: %d of %d valid", valid, len(names))
+	}
+}
+
 func (c *checkup) permissions(root string) {
 	var loose []string
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {

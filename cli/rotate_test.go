@@ -158,3 +158,44 @@ func snapshotFiles(t *testing.T, dir string) string {
 	})
 	return b.String()
 }
+
+func TestRotateWaitsForTheApprover(t *testing.T) {
+	alice := newEnv(t)
+	alice.setup()
+	bob := newEnv(t)
+	bob.vars["CABINET_STORE"] = alice.store()
+	bobKey := strings.TrimSpace(bob.must("", "identity", "new").out)
+	alice.must("", "members", "add", "bob", bobKey, "--scope", "*")
+	alice.runbook("approved", "name: approved\nsteps:\n  - run: echo applied\n  - name: promote\napprove: bob\n")
+	alice.must("old\n", "set", "prod/db/password", "--owner", "data-platform", "--runbook", "approved")
+
+	r := alice.run("", "rotate", "prod/db/password", "--yes")
+	if r.code != ExitFailed || !strings.Contains(r.err, "the rotation needs an approval before promote by bob; bob runs `cabinet approve prod/db/password`") {
+		t.Fatalf("exit %d: %s", r.code, r.err)
+	}
+	if got := alice.must("", "get", "prod/db/password").out; got != "old" {
+		t.Fatal("promoted without the approval")
+	}
+	if r := alice.run("", "approve", "prod/db/password"); r.code != ExitFailed || !strings.Contains(r.err, "alice may not approve this rotation; bob may approve it") {
+		t.Fatalf("alice approves: exit %d: %s", r.code, r.err)
+	}
+	bob.must("", "approve", "prod/db/password")
+	if show := alice.must("", "show", "prod/db/password").out; !strings.Contains(show, "rotating:") {
+		t.Fatalf("show:\n%s", show)
+	}
+	alice.must("", "rotate", "prod/db/password", "--resume")
+	if got := alice.must("", "get", "prod/db/password").out; got == "old" {
+		t.Fatal("not rotated after the approval")
+	}
+}
+
+func TestDoctorChecksRunbooks(t *testing.T) {
+	e := newEnv(t)
+	e.setup()
+	e.runbook("good", "name: good\nsteps:\n  - name: promote\n")
+	e.runbook("bad", "name: bad\nsteps:\n  - name: promote\n  - wait: later\n")
+	r := e.run("", "doctor")
+	if r.code == ExitOK || !strings.Contains(r.out, `runbooks/bad.yaml:4: invalid runbook: steps[2].wait: "later"`) || !strings.Contains(r.out, "runbooks: 1 of 2 valid") {
+		t.Fatalf("doctor: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+}
