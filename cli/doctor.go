@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/cabinethq/cabinet/crypto"
-	"github.com/cabinethq/cabinet/store"
 	"github.com/cabinethq/cabinet/inventory"
+	"github.com/cabinethq/cabinet/store"
 	"github.com/spf13/cobra"
 )
 
