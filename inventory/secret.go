@@ -149,14 +149,7 @@ func (s *Secret) CurrentVersion() *Version {
 // step: the old current becomes previous and the old previous retired. A
 // pending version is left alone.
 func (s *Secret) AddCurrent(ciphertext, author string, now time.Time) Version {
-	for i := range s.Versions {
-		switch s.Versions[i].State {
-		case Previous:
-			s.Versions[i].State = Retired
-		case Current:
-			s.Versions[i].State = Previous
-		}
-	}
+	s.demoteCurrent()
 	v := Version{Number: s.nextNumber(), State: Current, Created: now.UTC().Truncate(time.Second), Author: author, Value: ciphertext}
 	s.Versions = slices.Insert(s.Versions, 0, v)
 	s.sortVersions()
@@ -170,14 +163,7 @@ func (s *Secret) Promote() (Version, error) {
 	if err != nil {
 		return Version{}, err
 	}
-	for i := range s.Versions {
-		switch s.Versions[i].State {
-		case Previous:
-			s.Versions[i].State = Retired
-		case Current:
-			s.Versions[i].State = Previous
-		}
-	}
+	s.demoteCurrent()
 	p.State = Current
 	s.Exposures = nil // the new value is the answer to any exposure
 	return *p, nil
@@ -226,6 +212,19 @@ func (s *Secret) AddPending(ciphertext, author string, now time.Time) (Version, 
 	s.Versions = slices.Insert(s.Versions, 0, v)
 	s.sortVersions()
 	return v, nil
+}
+
+// demoteCurrent makes room for a new current version: the current one
+// becomes previous and the previous one retired.
+func (s *Secret) demoteCurrent() {
+	for i := range s.Versions {
+		switch s.Versions[i].State {
+		case Previous:
+			s.Versions[i].State = Retired
+		case Current:
+			s.Versions[i].State = Previous
+		}
+	}
 }
 
 func (s *Secret) nextNumber() int {
