@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/cabinethq/cabinet/internal/testpg"
+	"github.com/cabinethq/cabinet/internal/tmuxdrive"
 )
 
 // rotationUser is a user with an identity file and a store.
@@ -189,5 +190,35 @@ func TestAKilledRotationCanBeResumed(t *testing.T) {
 	}
 	if show := u.must("", "show", "prod/app/key").out; strings.Contains(show, "rotating:") {
 		t.Fatalf("still rotating:\n%s", show)
+	}
+}
+
+// On a terminal, cabinet rotate asks for a typed value when the runbook
+// says so, and asks each confirm step.
+func TestRotateAsksOnATerminal(t *testing.T) {
+	u := rotationUser(t)
+	runbook := "name: typed\ngenerate: prompt\nsteps:\n  - name: promote\n  - name: revoke\n    confirm: \"Old key deleted?\"\n"
+	if err := os.WriteFile(filepath.Join(u.home, "store", "runbooks", "typed.yaml"), []byte(runbook), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	u.must("old-key", "set", "prod/partner/key", "--owner", "growth", "--runbook", "typed")
+	p := tmuxdrive.Start(t, 100, 20, u.env, u.home, binary, "rotate", "prod/partner/key")
+	p.WaitFor("Value for prod/partner/key:", screenWait)
+	p.Type("typed-new-key")
+	p.Keys("Enter")
+	p.WaitFor("Again:", screenWait)
+	p.Type("typed-new-key")
+	p.Keys("Enter")
+	screen := p.WaitFor("Old key deleted? [y/N]", screenWait)
+	if strings.Contains(screen, "typed-new-key") {
+		t.Fatalf("the typed value was echoed:\n%s", screen)
+	}
+	p.Type("y")
+	p.Keys("Enter")
+	if code := p.WaitExit(screenWait); code != 0 {
+		t.Fatalf("exit %d:\n%s", code, p.Output())
+	}
+	if got := u.must("", "get", "prod/partner/key").out; got != "typed-new-key" {
+		t.Fatalf("current is %q", got)
 	}
 }
