@@ -21,7 +21,7 @@ func defaultRotateKeys() rotateKeys {
 
 // ShortHelp shows the keys that do something in the wizard's phase.
 func (k rotateKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Start, k.Yes, k.No, k.Rollback, k.Next, k.Back}
+	return []key.Binding{k.Start, k.Yes, k.No, k.Rollback, k.Interrupt, k.Next, k.Back}
 }
 
 func (k rotateKeys) FullHelp() [][]key.Binding {
