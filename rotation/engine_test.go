@@ -266,7 +266,8 @@ func TestApprovalIsRequiredBeforePromote(t *testing.T) {
 	if err := f.engine(f.bob, nil).Approve(path); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Run(context.Background(), path); err != nil {
+	// Anyone in scope goes on with it: here bob.
+	if _, err := f.engine(f.bob, nil).Run(context.Background(), path); err != nil {
 		t.Fatal(err)
 	}
 	if f.read(inventory.Selector{}) == oldValue {
@@ -376,5 +377,26 @@ func TestStartRefusals(t *testing.T) {
 	}
 	if _, err := e.Run(context.Background(), "prod/db/other"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("missing secret: %v", err)
+	}
+}
+
+// A step never sees the operator's private key, even when it came from
+// CABINET_IDENTITY.
+func TestStepsDoNotGetTheIdentity(t *testing.T) {
+	f := newFixture(t, "data-platform", "name: rb\nsteps:\n  - run: env > env.txt\n  - name: promote\n")
+	e := f.engine(f.alice, nil)
+	e.Env = append(e.Env, "CABINET_IDENTITY=AGE-SECRET-KEY-1NOTREALBUTPRIVATE", "CABINET_NEW=stale", "KEEP=me")
+	if _, err := e.Start(path, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Run(context.Background(), path); err != nil {
+		t.Fatal(err)
+	}
+	env, err := os.ReadFile(filepath.Join(f.s.Dir, "env.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(env), "CABINET_IDENTITY") || strings.Contains(string(env), "CABINET_NEW=stale") || !strings.Contains(string(env), "KEEP=me") || strings.Count(string(env), "CABINET_NEW=") != 1 {
+		t.Fatalf("the step's environment:\n%s", env)
 	}
 }

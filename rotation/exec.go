@@ -66,7 +66,7 @@ func (e *Engine) exec(ctx context.Context, sec *inventory.Secret, step inventory
 	masked := newMaskWriter(out, newV, oldV)
 	cmd := exec.CommandContext(ctx, "sh", "-c", step.Run)
 	cmd.Dir = e.Store.Dir
-	cmd.Env = append(append([]string{}, e.Env...), EnvNew+"="+string(newV), EnvOld+"="+string(oldV), EnvPath+"="+sec.Path)
+	cmd.Env = append(stepEnv(e.Env), EnvNew+"="+string(newV), EnvOld+"="+string(oldV), EnvPath+"="+sec.Path)
 	cmd.Stdout, cmd.Stderr = masked, masked
 	killGroup(cmd)
 	cmd.WaitDelay = 2 * time.Second
@@ -81,6 +81,23 @@ func (e *Engine) exec(ctx context.Context, sec *inventory.Secret, step inventory
 		err = fmt.Errorf("%v: %s", err, tail.String())
 	}
 	return tail.String(), err
+}
+
+// stepEnv is the environment a step starts from: env without the
+// operator's identity (CABINET_IDENTITY holds a private key that a step has
+// no business with and that no mask would catch) and without any value
+// variables the engine sets itself.
+func stepEnv(env []string) []string {
+	out := make([]string, 0, len(env))
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		switch name {
+		case "CABINET_IDENTITY", EnvNew, EnvOld, EnvPath:
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
 }
 
 // lastLine keeps the last non-empty line written to it, at most 200
