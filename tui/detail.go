@@ -138,6 +138,9 @@ func (s *detailScreen) content() string {
 		field("tags", printable(strings.Join(sec.Tags, ", ")))
 	}
 	field("rotation", inventory.Explain(sec, s.now, s.warning))
+	if r := sec.Rotating; r != nil {
+		field("rotating", rotatingText(r)+st.Muted.Render("   R resumes or rolls it back"))
+	}
 	field("scope", fmt.Sprintf("%s: %s", s.scope, strings.Join(s.readers, ", ")))
 	for _, e := range sec.Exposures {
 		field("exposed", fmt.Sprintf("%s lost access on %s: rotate this secret", e.Member, e.At.Format(time.DateOnly)))
@@ -170,4 +173,19 @@ func (s *detailScreen) content() string {
 		}
 	}
 	return b.String()
+}
+
+// rotatingText says where a rotation in progress stands.
+func rotatingText(r *inventory.Rotating) string {
+	text := fmt.Sprintf("v%d, started by %s on %s", r.Version, printable(r.By), r.Started.Format("2006-01-02 15:04"))
+	if n := len(r.Steps); n > 0 {
+		o := r.Steps[n-1]
+		if o.Step >= 0 {
+			text += fmt.Sprintf("; step %d %s: %s", o.Step+1, printable(o.Name), o.Outcome)
+		}
+	}
+	if r.Approved != "" {
+		text += "; approved by " + printable(r.Approved)
+	}
+	return text
 }

@@ -102,10 +102,14 @@ func TestTheWizardStopsResumesAndRollsBack(t *testing.T) {
 	if h.m.rotate.phase != phaseStopped || !strings.Contains(h.m.View(), "a step was not confirmed") {
 		t.Fatalf("after no:\n%s", h.m.View())
 	}
-	h.keys("esc", "esc") // leave; the rotation waits in the file
+	h.keys("esc") // leave; the rotation waits in the file
 	if st := h.load("prod/db/password"); st.Rotating == nil {
 		t.Fatal("the rotation was not kept")
 	}
+	if view := h.m.View(); !strings.Contains(view, "rotating     v2, started by alice on 2026-11-23 12:00; step 3 overlap: ok   R resumes or rolls it back") {
+		t.Fatalf("the secret does not show the rotation:\n%s", view)
+	}
+	h.keys("esc")
 	if !strings.Contains(h.m.View(), "↻ rotating") {
 		t.Fatalf("the inventory does not show the rotation:\n%s", h.m.View())
 	}

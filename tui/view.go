@@ -126,7 +126,7 @@ var statusMeaning = map[inventory.Status]string{
 	inventory.StatusExposed:  "someone who could read it lost access: rotate it now",
 	inventory.StatusOverdue:  "past its rotation deadline",
 	inventory.StatusDue:      "its deadline is within the store's warning window",
-	inventory.StatusRotating: "a rotation is in progress (a pending version exists)",
+	inventory.StatusRotating: "a rotation is in progress: R resumes it or rolls it back",
 	inventory.StatusOK:       "rotated within its policy",
 	inventory.StatusNoValue:  "registered, but no value has been set yet",
 	inventory.StatusNoPolicy: "no rotation period is set",
