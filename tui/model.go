@@ -219,7 +219,7 @@ func (m *Model) updateWork(msg tea.Msg) tea.Cmd {
 		return m.reload()
 	case nextDueMsg:
 		return m.nextDue(msg.after)
-	case rotOutputMsg, rotProgressMsg, rotAskMsg, rotDoneMsg, rotTickMsg:
+	case rotOutputMsg, rotProgressMsg, rotAskMsg, rotDoneMsg, rotRefreshedMsg, rotTickMsg:
 		if m.rotate != nil {
 			return m.rotate.Update(msg)
 		}

@@ -66,8 +66,9 @@ type (
 		question string
 		reply    chan bool
 	}
-	rotDoneMsg struct{ err error }
-	rotTickMsg time.Time
+	rotDoneMsg      struct{ err error }
+	rotRefreshedMsg struct{ sec *inventory.Secret }
+	rotTickMsg      time.Time
 	// openRotationMsg asks the root for the wizard of a secret.
 	openRotationMsg struct{ path string }
 )
@@ -204,6 +205,12 @@ func (s *rotateScreen) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case rotDoneMsg:
 		s.finished(msg.err)
+		return s.refresh()
+	case rotRefreshedMsg:
+		if msg.sec != nil && s.phase == phaseStopped {
+			s.sec = msg.sec // what the file says: resume and roll back follow it
+			s.syncKeys()
+		}
 		return nil
 	case rotTickMsg:
 		s.now = time.Time(msg)
@@ -224,6 +231,19 @@ func (s *rotateScreen) progress(p rotation.Progress) {
 	r.Steps = append(r.Steps, inventory.StepOutcome{Step: p.Step, Name: p.Title, Outcome: p.Outcome})
 	if p.Outcome == inventory.StepOK && p.Step >= 0 {
 		r.Next = p.Step + 1
+	}
+}
+
+// refresh reads the secret again once the engine stops, so that a
+// rotation that stopped early shows as the file keeps it.
+func (s *rotateScreen) refresh() tea.Cmd {
+	st, path := s.engine.Store, s.path
+	return func() tea.Msg {
+		sec, err := st.Load(path)
+		if err != nil {
+			return rotRefreshedMsg{}
+		}
+		return rotRefreshedMsg{sec: sec}
 	}
 }
 

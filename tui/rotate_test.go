@@ -171,3 +171,20 @@ func TestTheDueViewAndNext(t *testing.T) {
 		t.Fatalf("d again shows %d", got)
 	}
 }
+
+// A rotation that stops before any step reports (it waits for an
+// approval at once) can still be rolled back from the wizard.
+func TestAStopBeforeAnyStepCanBeRolledBack(t *testing.T) {
+	h := wizardHarness(t, "name: quick\nsteps:\n  - name: promote\napprove: bob\n")
+	h.keys("enter")
+	if h.m.rotate.phase != phaseStopped || !strings.Contains(h.m.View(), "needs an approval before promote by bob") {
+		t.Fatalf("view:\n%s", h.m.View())
+	}
+	if view := h.m.View(); !strings.Contains(view, "x roll back") || !strings.Contains(view, "enter resume") {
+		t.Fatalf("the keys of a stopped rotation are missing:\n%s", view)
+	}
+	h.keys("x")
+	if !strings.Contains(h.m.View(), "rolled back") || h.load("prod/db/password").Rotating != nil {
+		t.Fatalf("view:\n%s", h.m.View())
+	}
+}
