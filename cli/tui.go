@@ -37,6 +37,12 @@ func (a *App) runTUI(s *store.Store, name string, identity func() (*crypto.Ident
 	if a.Getenv("GOGC") == "" {
 		debug.SetGCPercent(100)
 	}
+	// Reading a large store without its index (a fresh clone) parses every
+	// file and makes garbage fast; a soft limit has the collector keep up,
+	// so the peak stays near what the workbench holds. GOMEMLIMIT wins.
+	if a.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(workbenchMemoryLimit)
+	}
 	return tui.Run(tui.Options{Store: s, Name: name, Identity: identity, Now: a.Now, Styles: styles, Clipboard: tui.SystemClipboard(a.Getenv), Environ: os.Environ()})
 }
 
@@ -53,6 +59,10 @@ func (a *App) workbenchIdentity() func() (*crypto.Identity, error) {
 	id, err := src.Resolve()
 	return func() (*crypto.Identity, error) { return id, err }
 }
+
+// workbenchMemoryLimit is the workbench's soft memory limit: 100,000
+// secrets take about 90 MB once listed.
+const workbenchMemoryLimit = 128 << 20
 
 // styles are the workbench's colours: none under NO_COLOR, else the chosen
 // theme's.

@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -27,6 +29,15 @@ func writeFileAtomic(name string, data []byte) error {
 // power failure until the folder is synced. Re-encryption renames many files
 // in one folder and syncs it once, which keeps each value readable either way.
 func writeFileSynced(name string, data []byte) error {
+	return writeFileSyncedWith(name, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeFileSyncedWith is writeFileSynced with the content written by write,
+// through a buffer: a large file need not be in memory whole.
+func writeFileSyncedWith(name string, write func(io.Writer) error) error {
 	dir := filepath.Dir(name)
 	if err := os.MkdirAll(dir, dirPerm); err != nil {
 		return fmt.Errorf("failed to create %s: %w", dir, err)
@@ -40,7 +51,12 @@ func writeFileSynced(name string, data []byte) error {
 		tmp.Close()
 		return fmt.Errorf("failed to write %s: %w", name, err)
 	}
-	if _, err := tmp.Write(data); err != nil {
+	buf := bufio.NewWriterSize(tmp, 64<<10)
+	if err := write(buf); err != nil {
+		tmp.Close()
+		return fmt.Errorf("failed to write %s: %w", name, err)
+	}
+	if err := buf.Flush(); err != nil {
 		tmp.Close()
 		return fmt.Errorf("failed to write %s: %w", name, err)
 	}

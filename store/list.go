@@ -2,8 +2,8 @@ package store
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/gob"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -212,9 +212,9 @@ func (s *Store) writeCache(found []foundFile, secrets []inventory.Secret, bad []
 			c.Entries[f.rel] = cacheEntry{Stamp: f.stamp, Secret: secrets[i]}
 		}
 	}
-	var buf bytes.Buffer
-	if gob.NewEncoder(&buf).Encode(&c) != nil {
-		return
-	}
-	_ = writeFileSynced(filepath.Join(s.Dir, cacheFile), buf.Bytes())
+	// Encoded straight into the file: on a large store the index is tens of
+	// MB, which need not be in memory twice.
+	_ = writeFileSyncedWith(filepath.Join(s.Dir, cacheFile), func(w io.Writer) error {
+		return gob.NewEncoder(w).Encode(&c)
+	})
 }
