@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -52,18 +53,36 @@ func (s *inventoryScreen) SetSize(w, h int) {
 	s.clampCursor()
 }
 
-// setRows replaces the inventory, keeping the selection on the same path.
-func (s *inventoryScreen) setRows(rows []row) {
-	selected := s.selectedPath()
-	s.all, s.loading = rows, false
-	s.paths = make(map[string]bool, len(rows))
-	s.counts, s.perEnv = map[inventory.Status]int{}, map[string]int{}
-	for i := range rows {
-		s.paths[rows[i].path] = true
-		s.counts[rows[i].status]++
-		s.perEnv[rows[i].env]++
+// listing is a loaded inventory, sorted and indexed in the command that
+// read it, so that a reload of 100,000 secrets costs the UI nothing.
+type listing struct {
+	rows   []row
+	sorted sortMode
+	paths  map[string]bool
+	counts map[inventory.Status]int
+	perEnv map[string]int
+}
+
+// newListing makes the rows of secrets, sorted by mode, with their counts.
+func newListing(secrets []inventory.Secret, now time.Time, warning time.Duration, mode sortMode) listing {
+	l := listing{rows: newRows(secrets, now, warning), sorted: mode,
+		paths: make(map[string]bool, len(secrets)), counts: map[inventory.Status]int{}, perEnv: map[string]int{}}
+	for i := range l.rows {
+		l.paths[l.rows[i].path] = true
+		l.counts[l.rows[i].status]++
+		l.perEnv[l.rows[i].env]++
 	}
-	sortRows(s.all, s.sort)
+	sortRows(l.rows, mode)
+	return l
+}
+
+// setRows replaces the inventory, keeping the selection on the same path.
+func (s *inventoryScreen) setRows(l listing) {
+	selected := s.selectedPath()
+	s.all, s.paths, s.counts, s.perEnv, s.loading = l.rows, l.paths, l.counts, l.perEnv, false
+	if l.sorted != s.sort { // the sort changed while it loaded
+		sortRows(s.all, s.sort)
+	}
 	s.refilter(true)
 	s.selectPath(selected)
 }

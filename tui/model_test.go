@@ -401,3 +401,15 @@ func TestDetailScrolls(t *testing.T) {
 		t.Fatalf("j did not scroll:\n%s", view)
 	}
 }
+
+// A listing sorted in the background by an older sort mode is sorted again
+// when it arrives.
+func TestAReloadFollowsASortChangedMeanwhile(t *testing.T) {
+	h := newHarness(t, 120, 30)
+	cmd := h.m.loadInventory() // captures the deadline sort
+	h.keys("s")                // path, before the listing arrives
+	h.run(cmd)
+	if got := h.shownPaths(); got != "dev/airflow/fernet dev/api/token prod/db/password prod/kafka/sasl stg/s3/access-key" {
+		t.Fatalf("rows = %s", got)
+	}
+}

@@ -19,7 +19,7 @@ import (
 // clipboard runs in a tea.Cmd and reports back with one of these messages.
 type (
 	inventoryLoadedMsg struct {
-		rows     []row
+		listing  listing
 		runbooks []string
 		bad      []store.BadFile
 		err      error
@@ -47,14 +47,14 @@ type (
 )
 
 func (m *Model) loadInventory() tea.Cmd {
-	s, now := m.opts.Store, m.opts.Now()
+	s, now, mode := m.opts.Store, m.opts.Now(), m.inv.sort
 	return func() tea.Msg {
 		secrets, bad, err := s.List()
 		if err != nil {
 			return inventoryLoadedMsg{err: err}
 		}
 		runbooks, err := s.Runbooks()
-		return inventoryLoadedMsg{rows: newRows(secrets, now, s.Config.Warning), runbooks: runbooks, bad: bad, err: err}
+		return inventoryLoadedMsg{listing: newListing(secrets, now, s.Config.Warning, mode), runbooks: runbooks, bad: bad, err: err}
 	}
 }
 
@@ -66,7 +66,7 @@ func (m *Model) inventoryLoaded(msg inventoryLoadedMsg) {
 		m.setFlash(msg.err)
 		return
 	}
-	m.inv.setRows(msg.rows)
+	m.inv.setRows(msg.listing)
 	m.runbooks = msg.runbooks
 	if len(msg.bad) > 0 {
 		m.setFlash(fmt.Errorf("%d secret files cannot be read and are left out; the first: %w", len(msg.bad), msg.bad[0]))
