@@ -91,7 +91,11 @@ func Seal(value []byte, recipients []age.Recipient) (string, error) {
 // wrapping ErrNoMatch when the value was sealed to others, and ErrTampered
 // when the ciphertext is damaged or altered.
 func Open(armored string, id *Identity) ([]byte, error) {
-	r, err := age.Decrypt(armor.NewReader(strings.NewReader(armored)), id.keys...)
+	return open(armored, id.keys)
+}
+
+func open(armored string, keys []age.Identity) ([]byte, error) {
+	r, err := age.Decrypt(armor.NewReader(strings.NewReader(armored)), keys...)
 	if err != nil {
 		var noMatch *age.NoIdentityMatchError
 		if errors.As(err, &noMatch) {
