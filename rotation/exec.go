@@ -83,16 +83,22 @@ func (e *Engine) exec(ctx context.Context, sec *inventory.Secret, step inventory
 	return tail.String(), err
 }
 
+// identityEnvPrefix starts every variable that holds or names the
+// operator's identity: CABINET_IDENTITY (the private key itself),
+// CABINET_IDENTITY_FILE (where it is) and any later one. Compared in upper
+// case: on Windows, names are case-insensitive.
+const identityEnvPrefix = "CABINET_IDENTITY"
+
 // stepEnv is the environment a step starts from: env without the
-// operator's identity (CABINET_IDENTITY holds a private key that a step has
-// no business with and that no mask would catch) and without any value
-// variables the engine sets itself.
+// operator's identity (a step has no business with the private key, and a
+// step that printed it would put it into the Git-tracked audit log) and
+// without any value variables the engine sets itself.
 func stepEnv(env []string) []string {
 	out := make([]string, 0, len(env))
 	for _, kv := range env {
 		name, _, _ := strings.Cut(kv, "=")
-		switch name {
-		case "CABINET_IDENTITY", EnvNew, EnvOld, EnvPath:
+		switch {
+		case strings.HasPrefix(strings.ToUpper(name), identityEnvPrefix), name == EnvNew, name == EnvOld, name == EnvPath:
 			continue
 		}
 		out = append(out, kv)
