@@ -184,9 +184,17 @@ func TestSecretValidate(t *testing.T) {
 			s.Versions = append(s.Versions, inventory.Version{Number: 5, State: inventory.Retired})
 		}},
 		{name: "several retired", change: func(s *inventory.Secret) {
-			s.Versions[2].State = inventory.Retired
-			s.Versions = append(s.Versions, ver(9, inventory.Retired))
+			s.Versions = []inventory.Version{ver(5, inventory.Pending), ver(4, inventory.Current), ver(3, inventory.Previous), ver(2, inventory.Retired), ver(1, inventory.Retired)}
 		}},
+		{name: "current and previous relabelled", change: func(s *inventory.Secret) {
+			s.Versions[1].State, s.Versions[2].State = inventory.Previous, inventory.Current
+		}, wantErr: "previous version 2 is newer than current version 1"},
+		{name: "pending older than current", change: func(s *inventory.Secret) {
+			s.Versions[0].State, s.Versions[1].State = inventory.Current, inventory.Pending
+		}, wantErr: "pending version 2 is older than current version 3"},
+		{name: "retired value newer than current", change: func(s *inventory.Secret) {
+			s.Versions = append(s.Versions, ver(7, inventory.Retired))
+		}, wantErr: "retired version 7 is newer than current version 2"},
 		{name: "value with surrounding blank lines", change: func(s *inventory.Secret) { s.Versions[0].Value = "\n" + armored + "\n\n" }},
 
 		{name: "bad path", change: func(s *inventory.Secret) { s.Path = "prod/../x" }, wantErr: "invalid secret path"},
