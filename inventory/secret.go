@@ -150,7 +150,7 @@ func (s *Secret) CurrentVersion() *Version {
 // pending version is left alone.
 func (s *Secret) AddCurrent(ciphertext, author string, now time.Time) Version {
 	s.demoteCurrent()
-	v := Version{Number: s.nextNumber(), State: Current, Created: now.UTC().Truncate(time.Second), Author: author, Value: ciphertext}
+	v := Version{Number: s.NextNumber(), State: Current, Created: now.UTC().Truncate(time.Second), Author: author, Value: ciphertext}
 	s.Versions = slices.Insert(s.Versions, 0, v)
 	s.sortVersions()
 	return v
@@ -208,7 +208,7 @@ func (s *Secret) AddPending(ciphertext, author string, now time.Time) (Version, 
 	if p, err := s.Version(Selector{State: Pending}); err == nil {
 		return Version{}, fmt.Errorf("%s: %w (version %d is pending)", s.Path, ErrPendingExists, p.Number)
 	}
-	v := Version{Number: s.nextNumber(), State: Pending, Created: now.UTC().Truncate(time.Second), Author: author, Value: ciphertext}
+	v := Version{Number: s.NextNumber(), State: Pending, Created: now.UTC().Truncate(time.Second), Author: author, Value: ciphertext}
 	s.Versions = slices.Insert(s.Versions, 0, v)
 	s.sortVersions()
 	return v, nil
@@ -227,7 +227,9 @@ func (s *Secret) demoteCurrent() {
 	}
 }
 
-func (s *Secret) nextNumber() int {
+// NextNumber is the number the next new version gets. Values are sealed
+// with it before the version is added.
+func (s *Secret) NextNumber() int {
 	n := 0
 	for _, v := range s.Versions {
 		n = max(n, v.Number)
@@ -279,6 +281,9 @@ func (s *Secret) Validate(environments []string) error {
 		if count[st] > 1 {
 			return fmt.Errorf("versions: %d versions are %s; at most one may be", count[st], st)
 		}
+	}
+	if err := checkStateOrder(s.Versions); err != nil {
+		return err
 	}
 	if r := s.Rotating; r != nil {
 		v, err := s.Version(Selector{Number: r.Version})
