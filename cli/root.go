@@ -27,13 +27,7 @@ func version() string {
 
 // Main runs the command line with the process's arguments and streams.
 func Main() ExitCode {
-	// Commands are short-lived and allocate a lot per secret (YAML, age):
-	// collecting garbage less often saves about a fifth of the CPU time of
-	// a re-encryption or a large listing, for a few more MB at peak. GOGC
-	// still wins when set.
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
+	setUpCommand()
 	return Run(NewApp(), os.Args[1:])
 }
 

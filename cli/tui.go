@@ -8,11 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime/debug"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
 
@@ -24,26 +21,15 @@ import (
 
 // runTUI opens the workbench on the store, which the header calls name.
 func (a *App) runTUI(s *store.Store, name string, identity func() (*crypto.Identity, error)) error {
-	styles, err := a.styles()
+	styles, noColor, err := a.styles()
 	if err != nil {
 		return err
 	}
 	if !a.Terminal(a.Out) || !a.Terminal(a.In) {
 		return usagef("the workbench needs a terminal; for scripts use the commands (`cabinet --help`)")
 	}
-	// The workbench lives long and holds the whole inventory: the default
-	// GC target keeps its memory near what it uses (commands raise it for
-	// speed, see Main). GOGC still wins when set.
-	if a.Getenv("GOGC") == "" {
-		debug.SetGCPercent(100)
-	}
-	// Reading a large store without its index (a fresh clone) parses every
-	// file and makes garbage fast; a soft limit has the collector keep up,
-	// so the peak stays near what the workbench holds. GOMEMLIMIT wins.
-	if a.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(workbenchMemoryLimit)
-	}
-	return tui.Run(tui.Options{Store: s, Name: name, Identity: identity, Now: a.Now, Styles: styles, Clipboard: tui.SystemClipboard(a.Getenv), Environ: os.Environ()})
+	typed := a.setUpWorkbench(noColor)
+	return tui.Run(tui.Options{Store: s, Name: name, Identity: identity, Now: a.Now, Styles: styles, Clipboard: tui.SystemClipboard(a.Getenv), Environ: os.Environ(), Typed: typed})
 }
 
 // workbenchIdentity finds the identity for the workbench. The keyring is
@@ -64,22 +50,21 @@ func (a *App) workbenchIdentity() func() (*crypto.Identity, error) {
 // secrets take about 90 MB once listed.
 const workbenchMemoryLimit = 128 << 20
 
-// styles are the workbench's colours: none under NO_COLOR, else the chosen
-// theme's.
-func (a *App) styles() (themes.Styles, error) {
+// styles are the workbench's colours: none under NO_COLOR (noColor), else
+// the chosen theme's.
+func (a *App) styles() (st themes.Styles, noColor bool, err error) {
 	name, noColor, err := a.themeChoice()
 	if err != nil {
-		return themes.Styles{}, err
+		return themes.Styles{}, false, err
 	}
 	if noColor {
-		lipgloss.SetColorProfile(termenv.Ascii)
-		return themes.Plain(), nil
+		return themes.Plain(), true, nil
 	}
 	t, err := themes.Named(name)
 	if err != nil {
-		return themes.Styles{}, err
+		return themes.Styles{}, false, err
 	}
-	return themes.New(t), nil
+	return themes.New(t), false, nil
 }
 
 // themeChoice says which theme the user chose: --theme, then

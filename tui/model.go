@@ -27,6 +27,9 @@ type Options struct {
 	Clipboard Clipboard
 	// Environ is the environment rotation steps start from (os.Environ()).
 	Environ []string
+	// Typed holds the keys typed while cli asked the terminal for its
+	// background; the workbench handles them first.
+	Typed []byte
 }
 
 // The smallest terminal the layout fits in.
@@ -96,7 +99,7 @@ func runProgram(m tea.Model, extra ...tea.ProgramOption) error {
 }
 
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.loadInventory(), m.resolveIdentity(), m.spinner.Tick)
+	return tea.Batch(m.loadInventory(), m.resolveIdentity(), m.spinner.Tick, replay(m.opts.Typed))
 }
 
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
