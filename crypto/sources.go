@@ -33,7 +33,7 @@ type Sources struct {
 // CABINET_IDENTITY, then the OS keyring.
 func (s Sources) Resolve() (*Identity, error) {
 	if path, flag := s.identityFile(); path != "" {
-		data, err := os.ReadFile(path)
+		data, err := ReadIdentityFile(path)
 		if err != nil {
 			return nil, inventory.WithHint(fmt.Errorf("%w: cannot read identity file %s (from %s): %v", ErrNoIdentity, path, flag, unwrapPathError(err)),
 				"check the path, or unset "+EnvIdentityFile+" to use CABINET_IDENTITY or the OS keyring")

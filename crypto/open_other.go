@@ -1,0 +1,9 @@
+//go:build !unix
+
+package crypto
+
+import "os"
+
+// openIdentityFlags: no O_NONBLOCK outside Unix, where named pipes do not
+// live in the file system.
+const openIdentityFlags = os.O_RDONLY
