@@ -40,10 +40,10 @@ func (s *Store) Create(path string, act Act, edit func(*inventory.Secret) error)
 		return nil, err
 	}
 	sec.Readers, sec.ReadersSum = readers, sum
-	if err := s.save(sec); err != nil {
+	if err := s.commit(sec, act.event(inventory.ActionCreate, path, 0, inventory.OutcomeOK, "")); err != nil {
 		return nil, err
 	}
-	return sec, s.Audit(act.event(inventory.ActionCreate, path, 0, inventory.OutcomeOK, ""))
+	return sec, nil
 }
 
 // Stage seals value as the pending version of path, the first step of a
@@ -95,7 +95,7 @@ func (s *Store) stage(path string, value []byte, act Act, started func(*inventor
 		return nil, inventory.Version{}, inventory.WithHint(fmt.Errorf("%s: %w (v%d, started by %s on %s)", path, ErrRotating, r.Version, r.By, r.Started.Format(time.DateOnly)),
 			"resume it with `cabinet rotate --resume "+path+"` or undo it with `cabinet rotate --rollback "+path+"`")
 	}
-	ciphertext, err := s.sealValue(sec, value)
+	ciphertext, err := s.sealValue(sec, value, sec.NextNumber())
 	if err != nil {
 		return nil, inventory.Version{}, err
 	}
@@ -103,9 +103,8 @@ func (s *Store) stage(path string, value []byte, act Act, started func(*inventor
 	if err != nil {
 		return nil, inventory.Version{}, err
 	}
-	ev := started(sec, v)
-	if err := s.save(sec); err != nil {
+	if err := s.commit(sec, started(sec, v)); err != nil {
 		return nil, inventory.Version{}, fmt.Errorf("%s: %w", path, err)
 	}
-	return sec, v, s.Audit(ev)
+	return sec, v, nil
 }

@@ -345,7 +345,7 @@ func bulkWrite(s *Store, path string, i, nv int, value func(i, v int) []byte) er
 		case nv - 1:
 			state = inventory.Previous
 		}
-		ct, err := crypto.Seal(value(i, v), keys)
+		ct, err := crypto.SealBound(value(i, v), keys, crypto.Binding{Path: path, Version: v, Readers: sum})
 		if err != nil {
 			return err
 		}

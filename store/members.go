@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -50,10 +51,9 @@ func (s *Store) AddMember(name, key string, scopes []string, id *crypto.Identity
 // RemoveMember takes a member out of every scope and the member list,
 // re-encrypts what they could read to the others, and marks it exposed.
 func (s *Store) RemoveMember(name string, id *crypto.Identity, act Act) (RekeyResult, error) {
-	return s.changeRecipients(id, act, inventory.ActionMemberRemove, name, func(r *inventory.Recipients) error {
+	res, err := s.changeRecipients(id, act, inventory.ActionMemberRemove, name, func(r *inventory.Recipients) error {
 		if _, ok := r.Members[name]; !ok {
-			// Already gone: this is a re-run that finishes the re-encryption.
-			return nil
+			return errUnchanged
 		}
 		delete(r.Members, name)
 		for _, sc := range r.ScopeNames() {
@@ -65,6 +65,12 @@ func (s *Store) RemoveMember(name string, id *crypto.Identity, act Act) (RekeyRe
 		}
 		return nil
 	})
+	if errors.Is(err, errUnchanged) {
+		// Not a member: a re-run that finishes an interrupted removal, or a
+		// name that was never there.
+		return res, inventory.WithHint(fmt.Errorf("member %s %w", name, ErrNotFound), "`cabinet members ls` lists the members")
+	}
+	return res, err
 }
 
 // SetScope sets the members of a scope (a path prefix or "*").
@@ -113,8 +119,12 @@ func (s *Store) Reencrypt(id *crypto.Identity, act Act) (RekeyResult, error) {
 	if err := s.readRecipients(); err != nil { // another writer may have changed it
 		return RekeyResult{}, err
 	}
-	return s.rekeyAll(id, act)
+	return s.rekeyAll(id, act, nil)
 }
+
+// errUnchanged is what a change of recipients returns when it has nothing
+// to change.
+var errUnchanged = errors.New("nothing to change")
 
 // changeRecipients applies change to a copy of recipients.yaml, writes it
 // and re-encrypts. recipients.yaml is written first: if the process dies
@@ -134,18 +144,30 @@ func (s *Store) changeRecipients(id *crypto.Identity, act Act, action, subject s
 	for k, v := range s.Recipients.Scopes {
 		next.Scopes[k] = slices.Clone(v)
 	}
-	if err := change(&next); err != nil {
+	if err := change(&next); errors.Is(err, errUnchanged) {
+		// Nothing to change, but an earlier run may have died half-way.
+		res, err := s.rekeyAll(id, act, nil)
+		if err == nil && len(res.Reencrypted) == 0 && len(res.Failed) == 0 {
+			err = errUnchanged
+		}
+		return res, err
+	} else if err != nil {
 		return RekeyResult{}, err
 	}
 	if err := next.Validate(); err != nil {
 		return RekeyResult{}, err
 	}
-	s.Recipients = next
-	if err := s.writeRecipients(); err != nil {
-		return RekeyResult{}, err
+	before := s.Recipients
+	lost := func(path string) []string {
+		return inventory.Lost(before.ReadersOf(path), next.ReadersOf(path))
 	}
 	if err := s.Audit(act.event(action, "", 0, inventory.OutcomeOK, subject)); err != nil {
 		return RekeyResult{}, err
 	}
-	return s.rekeyAll(id, act)
+	s.Recipients = next
+	if err := s.writeRecipients(); err != nil {
+		s.Recipients = before
+		return RekeyResult{}, err
+	}
+	return s.rekeyAll(id, act, lost)
 }

@@ -3,8 +3,6 @@ package store
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -56,29 +54,88 @@ func (s *Store) ReadAs(action, path string, sel inventory.Selector, id *crypto.I
 	if v.Value == "" {
 		return nil, nil, fmt.Errorf("%s version %d is retired and its value was dropped: %w", path, v.Number, ErrNotFound)
 	}
-	value, err := crypto.Open(v.Value, id)
+	value, err := s.openValue(sec, v, id)
 	if err != nil {
 		outcome := inventory.OutcomeFailed
 		if errors.Is(err, crypto.ErrNoMatch) {
 			outcome = inventory.OutcomeDenied
 		}
 		_ = s.Audit(act.event(action, path, v.Number, outcome, err.Error()))
-		return nil, nil, s.openError(sec, v, err)
+		return nil, nil, err
 	}
 	if err := s.Audit(act.event(action, path, v.Number, inventory.OutcomeOK, "")); err != nil {
+		clear(value)
 		return nil, nil, err
 	}
 	return value, v, nil
 }
 
-// openError explains a failed decryption and who can help.
-func (s *Store) openError(sec *inventory.Secret, v *inventory.Version, err error) error {
-	e := fmt.Errorf("failed to decrypt %s version %d (%s): %w", sec.Path, v.Number, s.RelName(s.secretFile(sec.Path)), err)
-	if errors.Is(err, crypto.ErrNoMatch) {
-		scope, _ := s.Recipients.ScopeOf(sec.Path)
-		return inventory.WithHint(e, fmt.Sprintf("it is sealed to %s; ask one of them to add you to scope %s", strings.Join(sec.Readers, ", "), scope))
+// openValue decrypts one version of sec and checks that the value was sealed
+// for it: a value moved from another secret or version is refused as
+// tampered. A value sealed before bindings existed is read with a warning.
+func (s *Store) openValue(sec *inventory.Secret, v *inventory.Version, id *crypto.Identity) ([]byte, error) {
+	value, h, err := crypto.OpenHeader(v.Value, id)
+	if err != nil {
+		return nil, s.openError(sec, v, id, err)
 	}
-	return inventory.WithHint(e, "restore the file from Git history or a backup, then rotate the secret")
+	if err := checkBinding(sec.Path, v.Number, h); err != nil {
+		clear(value)
+		return nil, inventory.WithHint(fmt.Errorf("refused to read %s (%s): %w", sec.Path, s.RelName(s.secretFile(sec.Path)), err),
+			"someone moved a value between secrets or versions: restore the file from Git history or a backup, then rotate the secret")
+	}
+	if h.Binding == nil && s.Warn != nil {
+		s.Warn(fmt.Sprintf("%s version %d is not bound to its secret yet; `cabinet rekey` binds every value", sec.Path, v.Number))
+	}
+	return value, nil
+}
+
+// ErrMisplaced means a value's binding names another secret or version: it
+// was moved or copied there.
+var ErrMisplaced = fmt.Errorf("%w: the value was sealed for another place", crypto.ErrTampered)
+
+// checkBinding compares what a value's authenticated header says with where
+// it was found. An unbound value passes: it predates bindings.
+func checkBinding(path string, version int, h crypto.Header) error {
+	b := h.Binding
+	if b == nil || (b.Path == path && b.Version == version) {
+		return nil
+	}
+	return fmt.Errorf("version %d holds the value of %s: %w", version, b, ErrMisplaced)
+}
+
+// openError explains a failed decryption and who can help. Who should be
+// able to read the value comes from the scopes, never from the file's
+// readers field, which anyone who can write the file can edit.
+func (s *Store) openError(sec *inventory.Secret, v *inventory.Version, id *crypto.Identity, err error) error {
+	e := fmt.Errorf("failed to decrypt %s version %d (%s): %w", sec.Path, v.Number, s.RelName(s.secretFile(sec.Path)), err)
+	if !errors.Is(err, crypto.ErrNoMatch) {
+		return inventory.WithHint(e, "restore the file from Git history or a backup, then rotate the secret")
+	}
+	scope, _ := s.Recipients.ScopeOf(sec.Path)
+	readers := s.Recipients.ReadersOf(sec.Path)
+	me, isMember := s.MemberOf(id.PublicKeys())
+	if !isMember || !slices.Contains(readers, me) {
+		return inventory.WithHint(e, fmt.Sprintf("scope %s is %s; ask one of them to add you to it", scope, strings.Join(readers, ", ")))
+	}
+	if s.sealedToScope(sec.Path, v.Value) {
+		// Sealed to exactly the scope, which includes this identity, and yet
+		// no stanza opens: the header was damaged or altered.
+		e = fmt.Errorf("failed to decrypt %s version %d (%s): %w", sec.Path, v.Number, s.RelName(s.secretFile(sec.Path)), crypto.ErrTampered)
+		return inventory.WithHint(e, "restore the file from Git history or a backup, then rotate the secret")
+	}
+	return inventory.WithHint(e, fmt.Sprintf("you are in scope %s but this value is not re-encrypted to it yet; ask %s to run `cabinet rekey`",
+		scope, strings.Join(slices.DeleteFunc(slices.Clone(readers), func(m string) bool { return m == me }), " or ")))
+}
+
+// sealedToScope reports whether a value's header, read without a key, says
+// it was sealed to exactly the members of path's scope now.
+func (s *Store) sealedToScope(path, value string) bool {
+	h, err := crypto.Inspect(value)
+	if err != nil || h.Binding == nil {
+		return false
+	}
+	readers, _, sum, err := s.sealTarget(path)
+	return err == nil && h.Binding.Readers == sum && h.Recipients == len(readers)
 }
 
 // Edit changes a secret's metadata with edit and records it.
@@ -108,10 +165,27 @@ func (s *Store) Change(path string, act Act, change func(*inventory.Secret) (inv
 	if sec.Path != path {
 		return nil, fmt.Errorf("%s: an edit cannot move a secret to %s", path, sec.Path)
 	}
-	if err := s.save(sec); err != nil {
+	if err := s.commit(sec, ev); err != nil {
 		return nil, err
 	}
-	return sec, s.Audit(ev)
+	return sec, nil
+}
+
+// commit makes a change visible: its audit line first, synced, then the
+// secret file, so that no change is ever on disk without its line (a crash
+// in between leaves a line for a change that did not land, which audit
+// readers can check against the file). A failed write is recorded too.
+// The caller holds the lock.
+func (s *Store) commit(sec *inventory.Secret, ev inventory.Event) error {
+	if err := s.Audit(ev); err != nil {
+		return err
+	}
+	if err := s.save(sec); err != nil {
+		ev.Outcome, ev.Detail = inventory.OutcomeFailed, err.Error()
+		_ = s.Audit(ev)
+		return err
+	}
+	return nil
 }
 
 // Event is an audit event of act: who did action on path, when.
@@ -148,16 +222,16 @@ func (s *Store) SetValue(path string, value []byte, act Act, edit func(sec *inve
 			return nil, inventory.Version{}, fmt.Errorf("%s: an edit cannot move a secret to %s", path, sec.Path)
 		}
 	}
-	ciphertext, err := s.sealValue(sec, value)
+	ciphertext, err := s.sealValue(sec, value, sec.NextNumber())
 	if err != nil {
 		return nil, inventory.Version{}, err
 	}
 	v := sec.AddCurrent(ciphertext, act.Actor, act.Now)
 	sec.Exposures = nil // the new value is the answer to any exposure
-	if err := s.save(sec); err != nil {
+	if err := s.commit(sec, act.event(inventory.ActionSet, path, v.Number, inventory.OutcomeOK, "")); err != nil {
 		return nil, inventory.Version{}, fmt.Errorf("%s: %w", path, err)
 	}
-	return sec, v, s.Audit(act.event(inventory.ActionSet, path, v.Number, inventory.OutcomeOK, ""))
+	return sec, v, nil
 }
 
 // beginWrite checks path, takes the store's lock and reads the recipients
@@ -190,12 +264,12 @@ func checkValue(path string, value []byte) error {
 
 // sealValue seals a new value of sec to the members of its scope. The
 // caller holds the lock and has read the recipients.
-func (s *Store) sealValue(sec *inventory.Secret, value []byte) (string, error) {
+func (s *Store) sealValue(sec *inventory.Secret, value []byte, version int) (string, error) {
 	readers, keys, sum, err := s.sealTarget(sec.Path)
 	if err != nil {
 		return "", err
 	}
-	ciphertext, err := crypto.Seal(value, keys)
+	ciphertext, err := crypto.SealBound(value, keys, crypto.Binding{Path: sec.Path, Version: version, Readers: sum})
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", sec.Path, err)
 	}
@@ -226,25 +300,39 @@ func (s *Store) Remove(path string, act Act) error {
 		return err
 	}
 	defer unlock()
-	name := s.secretFile(path)
-	if err := os.Remove(name); err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return inventory.WithHint(fmt.Errorf("secret %s %w", path, ErrNotFound), "`cabinet ls` lists the secrets")
-		}
-		return fmt.Errorf("failed to remove %s: %w", s.RelName(name), err)
+	// A damaged file can be removed; a missing one is an error.
+	// A link or a folder in its place is refused like everywhere else.
+	if _, err := s.Load(path); errors.Is(err, ErrNotFound) || isRefusal(err) {
+		return err
 	}
-	s.pruneEmptyDirs(filepath.Dir(name))
-	return s.Audit(act.event(inventory.ActionRemove, path, 0, inventory.OutcomeOK, ""))
+	// The line first, as for every change (see commit).
+	ev := act.event(inventory.ActionRemove, path, 0, inventory.OutcomeOK, "")
+	if err := s.Audit(ev); err != nil {
+		return err
+	}
+	name := secretName(path)
+	fsys, err := s.files()
+	if err == nil {
+		err = fsys.root.Remove(native(name))
+	}
+	if err != nil {
+		err = bareError(err)
+		ev.Outcome, ev.Detail = inventory.OutcomeFailed, err.Error()
+		_ = s.Audit(ev)
+		return fmt.Errorf("failed to remove %s: %w", name, err)
+	}
+	s.pruneEmptyDirs(fsys, parentDir(name))
+	return nil
 }
 
 // pruneEmptyDirs removes the folders a removal left empty, up to secrets/.
-func (s *Store) pruneEmptyDirs(dir string) {
-	root := filepath.Join(s.Dir, secretsDir)
-	for dir != root && strings.HasPrefix(dir, root) {
-		if os.Remove(dir) != nil {
+// Removing a folder removes the entry itself, never what a link names.
+func (s *Store) pruneEmptyDirs(fsys *storeFS, dir string) {
+	for strings.HasPrefix(dir, secretsDir+"/") {
+		if fsys.root.Remove(native(dir)) != nil {
 			break
 		}
-		dir = filepath.Dir(dir)
+		dir = parentDir(dir)
 	}
-	_ = syncDir(dir)
+	_ = fsys.syncDir(dir)
 }

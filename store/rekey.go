@@ -48,28 +48,61 @@ type RekeyResult struct {
 }
 
 // Stale lists the secrets whose values are not sealed to exactly the members
-// of their scope, without changing anything.
+// of their scope, or not bound to their place, without changing anything.
 func (s *Store) Stale() ([]string, []BadFile, error) {
-	secrets, bad, err := s.List()
+	found, err := s.walkSecrets()
 	if err != nil {
 		return nil, nil, err
 	}
 	var stale []string
-	for i := range secrets {
-		_, _, sum, err := s.sealTarget(secrets[i].Path)
-		if err != nil || secrets[i].ReadersSum != sum {
-			stale = append(stale, secrets[i].Path)
+	var bad []BadFile
+	for _, f := range found {
+		sec, err := s.Load(f.rel)
+		if err != nil {
+			bad = append(bad, BadFile{Name: s.RelName(s.secretFile(f.rel)), Err: err})
+			continue
+		}
+		readers, _, sum, err := s.sealTarget(sec.Path)
+		if err != nil || !sealedFor(sec, readers, sum) {
+			stale = append(stale, sec.Path)
 		}
 	}
 	return stale, bad, nil
 }
 
+// sealedFor reports whether every value of sec is sealed to exactly readers
+// (whose digest is sum) and bound to its place, as far as the headers say
+// without a key. Re-encryption skips such a secret; what a removed member
+// could read is re-encrypted whatever its file says (see rekeyAll).
+func sealedFor(sec *inventory.Secret, readers []string, sum string) bool {
+	if sec.ReadersSum != sum || !slices.Equal(sec.Readers, readers) {
+		return false
+	}
+	for _, v := range sec.Versions {
+		if v.Value == "" {
+			continue
+		}
+		h, err := crypto.Inspect(v.Value)
+		if err != nil || h.Binding == nil || h.Recipients != len(readers) ||
+			*h.Binding != (crypto.Binding{Path: sec.Path, Version: v.Number, Readers: sum}) {
+			return false
+		}
+	}
+	return true
+}
+
+// lostReaders says, for a path, which members lost the right to read it in
+// a change of members or scopes: decided from the scopes before and after,
+// never from a secret file's readers field. nil means none.
+type lostReaders func(path string) []string
+
 // rekeyAll re-seals, in parallel, every secret whose values are not sealed
-// to exactly its scope's members. Each file is replaced atomically, so a
-// crash leaves every value readable, sealed either to the old readers or the
-// new; running it again finishes the work. Readers who lost access are
-// recorded as exposures. The caller holds the lock.
-func (s *Store) rekeyAll(id *crypto.Identity, act Act) (RekeyResult, error) {
+// to exactly its scope's members and bound to their place, and every secret
+// that lost says a member lost. Each file is replaced atomically, so a crash
+// leaves every value readable, sealed either to the old readers or the new;
+// running it again finishes the work. Readers who lost access are recorded as
+// exposures. The caller holds the lock.
+func (s *Store) rekeyAll(id *crypto.Identity, act Act, lost lostReaders) (RekeyResult, error) {
 	found, err := s.walkSecrets()
 	if err != nil {
 		return RekeyResult{}, err
@@ -78,6 +111,15 @@ func (s *Store) rekeyAll(id *crypto.Identity, act Act) (RekeyResult, error) {
 	var mu sync.Mutex
 	dirs := map[string]bool{}
 	work := make(chan string)
+	// The audit line goes first, before any file changes (see commit).
+	var started sync.Once
+	var startErr error
+	announce := func() error {
+		started.Do(func() {
+			startErr = s.Audit(act.event(inventory.ActionReencrypt, "", 0, inventory.OutcomeOK, "started"))
+		})
+		return startErr
+	}
 	var wg sync.WaitGroup
 	// Sealing is CPU work and each file ends in an fsync: a few workers per
 	// core keep both busy.
@@ -88,9 +130,15 @@ func (s *Store) rekeyAll(id *crypto.Identity, act Act) (RekeyResult, error) {
 			r := newSpareReplacer(s, w)
 			defer r.Close()
 			for path := range work {
-				data, err := s.reseal(path, id, act)
+				var gone []string
+				if lost != nil {
+					gone = lost(path)
+				}
+				data, err := s.reseal(path, id, act, gone)
 				if err == nil && data != nil {
-					err = r.replace(s.secretFile(path), data)
+					if err = announce(); err == nil {
+						err = r.replace(s.secretFile(path), data)
+					}
 				}
 				mu.Lock()
 				switch {
@@ -109,6 +157,9 @@ func (s *Store) rekeyAll(id *crypto.Identity, act Act) (RekeyResult, error) {
 	}
 	close(work)
 	wg.Wait()
+	if startErr != nil {
+		return res, startErr
+	}
 	for dir := range dirs {
 		if err := syncDir(dir); err != nil {
 			return res, err
@@ -126,8 +177,10 @@ func (s *Store) rekeyAll(id *crypto.Identity, act Act) (RekeyResult, error) {
 }
 
 // reseal returns the new content of one secret's file, its values sealed
-// to its scope's members, or nil when they already are.
-func (s *Store) reseal(path string, id *crypto.Identity, act Act) ([]byte, error) {
+// to its scope's members and bound to their place, or nil when they already
+// are and nobody in gone lost access. A value bound to another place is
+// refused, never re-sealed where it was found.
+func (s *Store) reseal(path string, id *crypto.Identity, act Act, gone []string) ([]byte, error) {
 	sec, err := s.Load(path)
 	if err != nil {
 		return nil, err
@@ -136,7 +189,7 @@ func (s *Store) reseal(path string, id *crypto.Identity, act Act) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
-	if sec.ReadersSum == sum && slices.Equal(sec.Readers, readers) {
+	if len(gone) == 0 && sealedFor(sec, readers, sum) {
 		return nil, nil
 	}
 	for i := range sec.Versions {
@@ -144,17 +197,22 @@ func (s *Store) reseal(path string, id *crypto.Identity, act Act) ([]byte, error
 		if v.Value == "" {
 			continue
 		}
-		plain, err := crypto.Open(v.Value, id)
+		plain, h, err := crypto.OpenHeader(v.Value, id)
 		if err != nil {
 			return nil, fmt.Errorf("version %d: %w", v.Number, err)
 		}
-		if v.Value, err = crypto.Seal(plain, keys); err != nil {
+		if err := checkBinding(path, v.Number, h); err != nil {
+			clear(plain)
 			return nil, err
 		}
+		v.Value, err = crypto.SealBound(plain, keys, crypto.Binding{Path: path, Version: v.Number, Readers: sum})
 		clear(plain)
+		if err != nil {
+			return nil, err
+		}
 	}
 	if hasValues(sec) {
-		for _, m := range inventory.Lost(sec.Readers, readers) {
+		for _, m := range unionSorted(inventory.Lost(sec.Readers, readers), gone) {
 			sec.Exposures = append(sec.Exposures, inventory.Exposure{Member: m, At: act.Now.UTC().Truncate(1e9)})
 		}
 	}
@@ -163,4 +221,9 @@ func (s *Store) reseal(path string, id *crypto.Identity, act Act) ([]byte, error
 		return nil, err
 	}
 	return FormatSecret(sec)
+}
+
+// unionSorted is the sorted set of the names in a and b.
+func unionSorted(a, b []string) []string {
+	return slices.Compact(slices.Sorted(slices.Values(append(slices.Clone(a), b...))))
 }
