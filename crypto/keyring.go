@@ -38,6 +38,26 @@ const KeyringHint = "set CABINET_IDENTITY_FILE to an age identity file, or CABIN
 // DefaultKeyringTimeout bounds each keyring call.
 const DefaultKeyringTimeout = 3 * time.Second
 
+// EnvKeyringTimeout sets the deadline of each keyring call, as a Go
+// duration (5s, 500ms).
+const EnvKeyringTimeout = "CABINET_KEYRING_TIMEOUT"
+
+// KeyringTimeout is the deadline that CABINET_KEYRING_TIMEOUT sets, or
+// DefaultKeyringTimeout when it is unset or empty. Anything but a positive
+// duration is an error that names the variable and the form it takes: a
+// typo must not quietly leave the default in place.
+func KeyringTimeout(getenv func(string) string) (time.Duration, error) {
+	v := getenv(EnvKeyringTimeout)
+	if v == "" {
+		return DefaultKeyringTimeout, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s=%q is not a positive duration: write it like 5s, 500ms or 1m", EnvKeyringTimeout, v)
+	}
+	return d, nil
+}
+
 // OSKeyring is the OS keyring through go-keyring (Secret Service on Linux,
 // Keychain on macOS, Credential Manager on Windows), with a deadline on every
 // call: go-keyring has none, and a Secret Service that owns its bus name but

@@ -132,19 +132,25 @@ func TestOSKeyringRealHung(t *testing.T) {
 	k := testkeyring.Start(t)
 	k.Freeze()
 	k.Run(t, func(t *testing.T) {
-		const timeout, slack = time.Second, 2 * time.Second
+		// The deadline and its slack end far before the default: a keyring
+		// that ignored its configured deadline would take 3s, and fail
+		// here by more than a second.
+		const timeout, slack = 300 * time.Millisecond, time.Second
+		if timeout+slack > crypto.DefaultKeyringTimeout-time.Second {
+			t.Fatalf("the deadline %s (+%s slack) is too close to the default %s to tell them apart", timeout, slack, crypto.DefaultKeyringTimeout)
+		}
 		kr := crypto.OSKeyring{Timeout: timeout}
 
 		start := time.Now()
 		_, err := kr.Get(crypto.KeyringService, crypto.KeyringUser)
 		took := time.Since(start)
 		t.Logf("Get on a hung keyring returned after %s: %v", took.Round(time.Millisecond), err)
-		if took > timeout+slack {
-			t.Errorf("Get took %s, past its deadline %s (+%s slack)", took, timeout, slack)
+		if took > timeout+slack || took < timeout {
+			t.Errorf("Get took %s, want its deadline %s (+%s slack)", took, timeout, slack)
 		}
 		checkUnavailable(t, err)
-		if !strings.Contains(err.Error(), "did not answer") {
-			t.Errorf("want the deadline error (the keyring is frozen), got %v", err)
+		if !strings.Contains(err.Error(), "did not answer within "+timeout.String()) {
+			t.Errorf("want the deadline error with its deadline (the keyring is frozen), got %v", err)
 		}
 
 		// Resolve passes it on: a hung keyring is not "no identity".

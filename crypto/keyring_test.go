@@ -1,0 +1,35 @@
+package crypto_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cabinethq/cabinet/crypto"
+)
+
+func TestKeyringTimeoutFromTheEnvironment(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		value string
+		want  time.Duration
+	}{{"", crypto.DefaultKeyringTimeout}, {"5s", 5 * time.Second}, {"250ms", 250 * time.Millisecond}, {"1m30s", 90 * time.Second}} {
+		got, err := crypto.KeyringTimeout(env(map[string]string{crypto.EnvKeyringTimeout: c.value}))
+		if err != nil || got != c.want {
+			t.Errorf("CABINET_KEYRING_TIMEOUT=%q: %v, %v; want %v", c.value, got, err, c.want)
+		}
+	}
+	// A value that is no positive duration is an error, one line naming
+	// the variable and the form it takes, never the default.
+	for _, bad := range []string{"bogus", "5", "0", "-1s", "3 s", "\x1b]0;pwned\a"} {
+		got, err := crypto.KeyringTimeout(env(map[string]string{crypto.EnvKeyringTimeout: bad}))
+		if err == nil {
+			t.Errorf("CABINET_KEYRING_TIMEOUT=%q gives %v, want an error", bad, got)
+			continue
+		}
+		msg := err.Error()
+		if !strings.Contains(msg, "CABINET_KEYRING_TIMEOUT=") || !strings.Contains(msg, "5s") || strings.ContainsAny(msg, "\n\x1b\a") {
+			t.Errorf("CABINET_KEYRING_TIMEOUT=%q: %q", bad, msg)
+		}
+	}
+}
