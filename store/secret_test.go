@@ -198,11 +198,16 @@ func TestSecretFileFormat(t *testing.T) {
 }
 
 // stockAgeDecrypt runs the age command line, if installed, on an armored
-// value. It returns nil when age is not installed.
+// value. It returns nil when age is not installed, and fails the test
+// instead when CABINET_REQUIRE_AGE_CLI=1 (as in CI): the cross-check must
+// not turn itself off where it is required.
 func stockAgeDecrypt(t *testing.T, m member, armored string) []byte {
 	t.Helper()
 	bin, err := exec.LookPath("age")
 	if err != nil {
+		if os.Getenv("CABINET_REQUIRE_AGE_CLI") == "1" {
+			t.Fatalf("the age command is required (CABINET_REQUIRE_AGE_CLI=1) but not found: %v", err)
+		}
 		return nil
 	}
 	idFile := filepath.Join(t.TempDir(), "identity.txt")
