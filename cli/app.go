@@ -111,7 +111,12 @@ func (a *App) openStore() (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(dir)
+	s, err := store.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	s.Warn = func(msg string) { fmt.Fprintf(a.Err, "cabinet: warning: %s\n", msg) }
+	return s, nil
 }
 
 // openStoreFor opens the store and checks path against its environments;

@@ -77,6 +77,10 @@ func TestSwappedValuesAreRefused(t *testing.T) {
 
 	assertMisplaced(t, s, "prod/db/password", inventory.Selector{}, alice, "prod/db/password", "dev/db/password")
 	assertMisplaced(t, s, "dev/db/password", inventory.Selector{}, alice, "dev/db/password", "prod/db/password")
+	// doctor's check names both files.
+	if _, bad, err := s.Stale(); err != nil || len(bad) != 2 || !errors.Is(bad[0].Err, ErrMisplaced) {
+		t.Errorf("Stale found bad files %v, %v; want both misplaced", bad, err)
+	}
 	// Re-encryption refuses to launder the swapped values into bound ones.
 	res, err := s.Reencrypt(alice.ID, day("alice", 6))
 	if err != nil {

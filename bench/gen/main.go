@@ -622,7 +622,7 @@ func (g *generated) writeOne(sp *spec, targets *targets, vr *valueRand, sampleOn
 			continue
 		}
 		value := sp.kind.value(vr, sp)
-		ct, err := crypto.Seal(value, tg.keys)
+		ct, err := crypto.SealBound(value, tg.keys, crypto.Binding{Path: sp.path, Version: sec.Versions[i].Number, Readers: tg.sum})
 		if err != nil {
 			return err
 		}
