@@ -35,16 +35,16 @@ type checkup struct {
 }
 
 func (c *checkup) ok(format string, args ...any) {
-	fmt.Fprintf(c.a.Out, "ok    "+format+"\n", args...)
+	printLine(c.a.Out, "ok    "+format, args...)
 }
 
 func (c *checkup) fail(format string, args ...any) {
 	c.problems++
-	fmt.Fprintf(c.a.Out, "FAIL  "+format+"\n", args...)
+	printLine(c.a.Out, "FAIL  "+format, args...)
 }
 
 func (c *checkup) note(format string, args ...any) {
-	fmt.Fprintf(c.a.Out, "note  "+format+"\n", args...)
+	printLine(c.a.Out, "note  "+format, args...)
 }
 
 func runDoctor(a *App) error {
@@ -112,9 +112,9 @@ func (c *checkup) storeHealth(dir string, id *crypto.Identity) {
 		c.fail("%s", oneLineWithHint(b))
 	}
 	if len(stale) > 0 {
-		c.fail("%d secrets are not sealed to exactly their scope's members (first: %s); run `cabinet rekey`", len(stale), stale[0])
+		c.fail("%d secrets are not sealed to exactly their scope's members, or not bound to their place (first: %s); run `cabinet rekey`", len(stale), stale[0])
 	} else {
-		c.ok("every secret is sealed to its scope's members")
+		c.ok("every value is sealed to its scope's members and bound to its secret and version")
 	}
 }
 
