@@ -201,8 +201,11 @@ func TestNoPlaintextAnywhere(t *testing.T) {
 	u.must("", "identity", "new", "--file", idFile)
 	u.must("", "init")
 	canaries := []string{"CANARY-one-4f1d2c", "CANARY-two-88ab01\nsecond line\n", strings.Repeat("CANARY-big-", 20000)}
+	// Both streams of every command kept: a successful get, whose job is to
+	// print the value, is the one command whose stdout is not kept (a get
+	// that fails must print nothing of it either).
 	var outputs []string
-	keep := func(r run) { outputs = append(outputs, r.err) }
+	keep := func(r run) { outputs = append(outputs, r.out, r.err) }
 	for i, v := range canaries {
 		keep(u.must(v, "set", fmt.Sprintf("prod/app/key%d", i), "--owner", "me", "--every", "30d"))
 		keep(u.must(v+"-next", "set", fmt.Sprintf("prod/app/key%d", i)))

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -119,6 +120,7 @@ steps:
   - name: slow validation
     run: |
       if [ -e validated-once ]; then echo quick; exit 0; fi
+      echo $$ > step.pid
       touch validated-once
       sleep 60
   - name: promote
@@ -153,10 +155,22 @@ func killMidStep(t *testing.T) *user {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	// cabinet, then its step (in a process group of its own).
+	// cabinet, then its step: the step runs in a process group of its own,
+	// led by the shell whose pid it wrote. Only that group: another test's
+	// (or the user's) "sleep 60" is none of this test's business.
+	step, err := os.ReadFile(filepath.Join(u.home, "store", "step.pid"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pgid, err := strconv.Atoi(strings.TrimSpace(string(step)))
+	if err != nil || pgid <= 1 {
+		t.Fatalf("step.pid holds %q", step)
+	}
 	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	_ = cmd.Wait()
-	_ = exec.Command("pkill", "-KILL", "-f", "sleep 60").Run()
+	if err := syscall.Kill(-pgid, syscall.SIGKILL); err != nil {
+		t.Fatalf("killing the step's process group %d: %v", pgid, err)
+	}
 	show := u.must("", "show", "prod/app/key").out
 	if !strings.Contains(show, "step 2 slow validation: running") {
 		t.Fatalf("the interrupted step is not recorded:\n%s", show)
