@@ -2,10 +2,12 @@ package store
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
-	"path/filepath"
+	"path"
 )
 
 // Permissions of everything cabinet writes in a store.
@@ -14,22 +16,27 @@ const (
 	dirPerm  = 0o700
 )
 
-// writeFileAtomic replaces name with data so that a crash at any instant
-// leaves either the old file or the new one: a temporary file in the same
-// folder, fsync, rename over name, then fsync of the folder.
-func writeFileAtomic(name string, data []byte) error {
-	if err := writeFileSynced(name, data); err != nil {
+// writeFileAtomic replaces the file name (relative to the store) with data
+// so that a crash at any instant leaves either the old file or the new one:
+// a temporary file in the same folder, fsync, rename over name, then fsync
+// of the folder.
+func (s *Store) writeFileAtomic(name string, data []byte) error {
+	if err := s.writeFileSynced(name, data); err != nil {
 		return err
 	}
-	return syncDir(filepath.Dir(name))
+	f, err := s.files()
+	if err != nil {
+		return err
+	}
+	return f.syncDir(path.Dir(name))
 }
 
 // writeFileSynced does the first half of writeFileAtomic: after it returns,
 // name holds data or its old content, but the rename may still be lost on a
 // power failure until the folder is synced. Re-encryption renames many files
 // in one folder and syncs it once, which keeps each value readable either way.
-func writeFileSynced(name string, data []byte) error {
-	return writeFileSyncedWith(name, func(w io.Writer) error {
+func (s *Store) writeFileSynced(name string, data []byte) error {
+	return s.writeFileSyncedWith(name, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	})
@@ -37,42 +44,55 @@ func writeFileSynced(name string, data []byte) error {
 
 // writeFileSyncedWith is writeFileSynced with the content written by write,
 // through a buffer: a large file need not be in memory whole.
-func writeFileSyncedWith(name string, write func(io.Writer) error) error {
-	dir := filepath.Dir(name)
-	if err := os.MkdirAll(dir, dirPerm); err != nil {
+func (s *Store) writeFileSyncedWith(name string, write func(io.Writer) error) error {
+	f, err := s.files()
+	if err != nil {
+		return err
+	}
+	dir := path.Dir(name)
+	if err := f.mkdirAll(dir); err != nil {
 		return fmt.Errorf("failed to create %s: %w", dir, err)
 	}
-	tmp, err := os.CreateTemp(dir, ".tmp-"+filepath.Base(name)+"-*")
+	// A link in place of the file would be replaced, not followed, by the
+	// rename; it is refused all the same, as everywhere in a store.
+	if err := f.checkFile(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("failed to write %s: %w", name, err)
+	}
+	f.sweep(dir)
+	tmp, tmpName, err := f.createTemp(name)
 	if err != nil {
 		return fmt.Errorf("failed to write %s: %w", name, err)
 	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	if err := tmp.Chmod(filePerm); err != nil {
-		tmp.Close()
-		return fmt.Errorf("failed to write %s: %w", name, err)
-	}
+	renamed := false
+	defer func() {
+		if !renamed {
+			tmp.Close()
+			_ = f.root.Remove(native(tmpName))
+		}
+	}()
 	buf := bufio.NewWriterSize(tmp, 64<<10)
 	if err := write(buf); err != nil {
-		tmp.Close()
 		return fmt.Errorf("failed to write %s: %w", name, err)
 	}
 	if err := buf.Flush(); err != nil {
-		tmp.Close()
 		return fmt.Errorf("failed to write %s: %w", name, err)
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close()
 		return fmt.Errorf("failed to write %s: %w", name, err)
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("failed to write %s: %w", name, err)
 	}
-	if err := os.Rename(tmp.Name(), name); err != nil {
+	if err := f.root.Rename(native(tmpName), native(name)); err != nil {
 		return fmt.Errorf("failed to write %s: %w", name, err)
 	}
+	renamed = true
 	return nil
 }
 
+// syncDir makes the entries of the folder dir (an absolute name, as the
+// callers outside this file's store layer hold) durable. Syncing reads and
+// writes nothing in the folder, so it needs no confinement.
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {

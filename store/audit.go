@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,25 +18,28 @@ import (
 // that reads or changes a secret, a member or a scope records it here. The
 // event must not hold a value; events carry paths, versions and outcomes.
 func (s *Store) Audit(e inventory.Event) error {
-	dir := filepath.Join(s.Dir, auditDir)
-	if err := os.MkdirAll(dir, dirPerm); err != nil {
-		return fmt.Errorf("failed to write the audit log: %w", err)
-	}
-	name := filepath.Join(dir, auditFileName(e.Actor))
-	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_APPEND, filePerm)
+	name := auditDir + "/" + auditFileName(e.Actor)
+	fsys, err := s.files()
 	if err != nil {
-		return fmt.Errorf("failed to write the audit log: %w", err)
+		return err
+	}
+	if err := fsys.mkdirAll(auditDir); err != nil {
+		return auditWriteError(name, err)
+	}
+	f, err := fsys.openFile(name, os.O_RDWR|os.O_CREATE|os.O_APPEND, filePerm)
+	if err != nil {
+		return auditWriteError(name, err)
 	}
 	defer f.Close()
 	// Two processes of the same member (a get in a pipeline while the TUI is
 	// open) must not interleave or chain to the same line.
 	if err := lockFileBlocking(f); err != nil {
-		return fmt.Errorf("failed to lock %s: %w", s.RelName(name), err)
+		return fmt.Errorf("failed to lock %s: %w", name, err)
 	}
 	defer unlockFile(f)
 	last, endsInNewline, err := lastLine(f)
 	if err != nil {
-		return fmt.Errorf("failed to read %s: %w", s.RelName(name), err)
+		return fmt.Errorf("failed to read %s: %w", name, err)
 	}
 	if last != nil {
 		e.Prev = inventory.ChainHash(last)
@@ -52,12 +56,24 @@ func (s *Store) Audit(e inventory.Event) error {
 	buf.Write(line)
 	buf.WriteByte('\n')
 	if _, err := f.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("failed to write %s: %w", s.RelName(name), err)
+		return auditWriteError(name, err)
 	}
 	if err := f.Sync(); err != nil {
-		return fmt.Errorf("failed to sync %s: %w", s.RelName(name), err)
+		return fmt.Errorf("failed to sync %s: %w", name, err)
 	}
 	return nil
+}
+
+// auditWriteError explains an audit line that could not be written, most
+// often on a read-only store (a mount, a checkout owned by someone else).
+// Every read is recorded (DESIGN.md), so the read is refused rather than
+// done unrecorded; the message says why and what to do.
+func auditWriteError(name string, err error) error {
+	if isRefusal(err) {
+		return err
+	}
+	return inventory.WithHint(fmt.Errorf("failed to write the audit log %s: %w", name, bareError(err)),
+		"cabinet records every read and change there: make the store writable, or use a writable clone of it")
 }
 
 // auditFileName keeps a file name safe whatever the actor is called.
@@ -96,12 +112,19 @@ func lastLine(f *os.File) (line []byte, endsInNewline bool, err error) {
 
 // AuditFiles lists the audit logs, for doctor and verification.
 func (s *Store) AuditFiles() ([]string, error) {
-	entries, err := os.ReadDir(filepath.Join(s.Dir, auditDir))
+	fsys, err := s.files()
+	if err != nil {
+		return nil, err
+	}
+	entries, err := fsys.readDir(auditDir)
 	if err != nil {
 		return nil, err
 	}
 	var names []string
 	for _, e := range entries {
+		if e.Type()&fs.ModeSymlink != 0 {
+			return nil, refuseLink(auditDir + "/" + e.Name())
+		}
 		if strings.HasSuffix(e.Name(), ".jsonl") {
 			names = append(names, filepath.Join(auditDir, e.Name()))
 		}

@@ -3,10 +3,10 @@ package store
 import (
 	"bufio"
 	"encoding/gob"
+	"errors"
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -28,7 +28,10 @@ func (b BadFile) Unwrap() error { return b.Err }
 // cacheFile holds parsed metadata (never values) keyed by file identity, so
 // that listing a large store reads no secret file that has not changed. It
 // lives in .cabinet/cache/, which .cabinet/.gitignore keeps out of Git.
-const cacheFile = ".cabinet/cache/index.gob"
+const (
+	cacheDir  = ".cabinet/cache"
+	cacheFile = cacheDir + "/index.gob"
+)
 
 // cacheFormat changes whenever cacheEntry or inventory.Secret does.
 const cacheFormat = 2
@@ -55,13 +58,19 @@ type foundFile struct {
 }
 
 // List returns every secret's metadata sorted by path, without values
-// (Version.Value is empty), and the files that could not be read.
+// (Version.Value is empty), and the files that could not be read: among
+// them every symbolic link under secrets/ and every folder named like a
+// secret file, neither of which is followed.
+
 func (s *Store) List() ([]inventory.Secret, []BadFile, error) {
-	found, err := s.walkSecrets()
+	found, refused, err := s.walkStore()
 	if err != nil {
 		return nil, nil, err
 	}
-	cache, cacheMod := s.readCache()
+	cache, cacheMod, err := s.readCache()
+	if err != nil {
+		return nil, nil, err
+	}
 	secrets := make([]inventory.Secret, len(found))
 	var stale []int
 	for i, f := range found {
@@ -84,34 +93,79 @@ func (s *Store) List() ([]inventory.Secret, []BadFile, error) {
 	if len(bad) > 0 {
 		secrets = dropBad(found, secrets, bad)
 	}
+	if len(refused) > 0 {
+		bad = append(bad, refused...)
+		sort.Slice(bad, func(i, j int) bool { return bad[i].Name < bad[j].Name })
+	}
 	return secrets, bad, nil
 }
 
-// walkSecrets finds the secret files, sorted by path.
+// walkSecrets finds the secret files, sorted by path. A link or a folder in
+// place of a secret file refuses the walk: its callers rewrite secrets and
+// must not leave one behind.
 func (s *Store) walkSecrets() ([]foundFile, error) {
-	root := filepath.Join(s.Dir, secretsDir)
-	var found []foundFile
-	err := filepath.WalkDir(root, func(name string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if name == root && os.IsNotExist(err) {
-				return filepath.SkipDir
-			}
-			return err
-		}
-		base := d.Name()
-		if d.IsDir() || strings.HasPrefix(base, ".") || !strings.HasSuffix(base, secretExt) {
-			return nil
-		}
-		fi, err := d.Info()
-		if err != nil {
-			return nil // removed meanwhile
-		}
-		rel := filepath.ToSlash(strings.TrimSuffix(name[len(root)+1:], secretExt))
-		found = append(found, foundFile{rel: rel, stamp: stampOf(fi)})
-		return nil
-	})
+	found, refused, err := s.walkStore()
+	if err != nil {
+		return nil, err
+	}
+	if len(refused) > 0 {
+		return nil, refused[0].Err
+	}
+	return found, nil
+}
+
+// walkStore finds the secret files under secrets/, sorted by path, and the
+// entries it refuses: links, which it never follows, and folders named like
+// a secret file. The types come with the folder listings, so refusing costs
+// nothing per file.
+func (s *Store) walkStore() (found []foundFile, refused []BadFile, err error) {
+	f, err := s.files()
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := f.lstat(secretsDir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil, nil
+	case err != nil:
+		return nil, nil, err
+	case !fi.IsDir():
+		return nil, nil, &notFileError{secretsDir, fi.Mode()}
+	}
+	err = s.walkDir(f, secretsDir, &found, &refused)
 	sort.Slice(found, func(i, j int) bool { return found[i].rel < found[j].rel })
-	return found, err
+	return found, refused, err
+}
+
+func (s *Store) walkDir(f *storeFS, dir string, found *[]foundFile, refused *[]BadFile) error {
+	entries, err := f.readDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		base := e.Name()
+		name := dir + "/" + base
+		isSecret := !strings.HasPrefix(base, ".") && strings.HasSuffix(base, secretExt)
+		switch {
+		case e.Type()&fs.ModeSymlink != 0:
+			*refused = append(*refused, BadFile{Name: name, Err: refuseLink(name)})
+		case isSecret && !e.Type().IsRegular():
+			// A folder is left out of nothing; a FIFO would hang the read.
+			*refused = append(*refused, BadFile{Name: name, Err: &notFileError{name, e.Type()}})
+		case e.IsDir():
+			if err := s.walkDir(f, name, found, refused); err != nil {
+				return err
+			}
+		case isSecret:
+			fi, err := e.Info()
+			if err != nil {
+				continue // removed meanwhile
+			}
+			rel := strings.TrimSuffix(name[len(secretsDir)+1:], secretExt)
+			*found = append(*found, foundFile{rel: rel, stamp: stampOf(fi)})
+		}
+	}
+	return nil
 }
 
 // parseStale reads the files at the stale indexes in parallel, filling
@@ -150,7 +204,13 @@ func (s *Store) parseStale(found []foundFile, stale []int, secrets []inventory.S
 
 // loadMeta parses one secret file and drops its values.
 func (s *Store) loadMeta(rel string) (*inventory.Secret, error) {
-	data, err := os.ReadFile(s.secretFile(rel))
+	f, err := s.files()
+	if err != nil {
+		return nil, err
+	}
+	// The walk saw no link on the way; the root keeps a link put there
+	// since from leading out of the store.
+	data, err := f.root.ReadFile(native(secretName(rel)))
 	if err != nil {
 		return nil, err
 	}
@@ -178,25 +238,34 @@ func dropBad(found []foundFile, secrets []inventory.Secret, bad []BadFile) []inv
 	return kept
 }
 
-// readCache returns the index and the modification time of its file.
-func (s *Store) readCache() (cacheData, int64) {
-	f, err := os.Open(filepath.Join(s.Dir, cacheFile))
+// readCache returns the index and the modification time of its file. A
+// missing or unreadable index is no error, but a link on its way is: the
+// listing would write the index there.
+func (s *Store) readCache() (cacheData, int64, error) {
+	fsys, err := s.files()
 	if err != nil {
-		return cacheData{}, 0
+		return cacheData{}, 0, err
+	}
+	f, err := fsys.openFile(cacheFile, os.O_RDONLY, 0)
+	if isRefusal(err) {
+		return cacheData{}, 0, err
+	}
+	if err != nil {
+		return cacheData{}, 0, nil
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return cacheData{}, 0
+		return cacheData{}, 0, nil
 	}
 	// Decoded straight from the file: gob reads its one message into a
 	// buffer of its own, and a second copy of a large index would raise the
 	// peak memory of a listing by its size.
 	var c cacheData
 	if gob.NewDecoder(bufio.NewReader(f)).Decode(&c) != nil || c.Format != cacheFormat {
-		return cacheData{}, 0
+		return cacheData{}, 0, nil
 	}
-	return c, fi.ModTime().UnixNano()
+	return c, fi.ModTime().UnixNano(), nil
 }
 
 // writeCache saves the index. Failing to is not an error: the cache only
@@ -214,7 +283,7 @@ func (s *Store) writeCache(found []foundFile, secrets []inventory.Secret, bad []
 	}
 	// Encoded straight into the file: on a large store the index is tens of
 	// MB, which need not be in memory twice.
-	_ = writeFileSyncedWith(filepath.Join(s.Dir, cacheFile), func(w io.Writer) error {
+	_ = s.writeFileSyncedWith(cacheFile, func(w io.Writer) error {
 		return gob.NewEncoder(w).Encode(&c)
 	})
 }

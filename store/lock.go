@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/cabinethq/cabinet/inventory"
@@ -16,19 +15,38 @@ var ErrLocked = errors.New("another cabinet is writing to this store")
 // lockWait is how long a writer waits for the store's lock.
 var lockWait = 3 * time.Second
 
+// lockError explains a lock file that could not be opened.
+func lockError(err error) error {
+	if isRefusal(err) {
+		return err
+	}
+	return inventory.WithHint(fmt.Errorf("failed to open the lock %s/lock: %w", metaDir, bareError(err)),
+		"cabinet writes only to a store it can write to: make the store writable")
+}
+
 // lock takes the advisory writer lock on .cabinet/lock, waiting briefly.
 // The returned function releases it.
 func (s *Store) lock() (unlock func(), err error) {
-	name := filepath.Join(s.Dir, metaDir, "lock")
-	f, err := os.OpenFile(name, os.O_CREATE|os.O_RDWR, filePerm)
+	const name = metaDir + "/lock"
+	fsys, err := s.files()
 	if err != nil {
-		return nil, fmt.Errorf("failed to open the lock %s: %w", name, err)
+		return nil, err
+	}
+	f, err := fsys.openFile(name, os.O_CREATE|os.O_RDWR, filePerm)
+	if err != nil {
+		return nil, lockError(err)
 	}
 	deadline := time.Now().Add(lockWait)
 	for {
 		err := tryLock(f)
 		if err == nil {
-			return func() { unlockFile(f); f.Close() }, nil
+			if err := fsys.checkLayout(); err != nil {
+				unlockFile(f)
+				f.Close()
+				return nil, err
+			}
+			fsys.beginLocked()
+			return func() { fsys.endLocked(); unlockFile(f); f.Close() }, nil
 		}
 		if !errors.Is(err, errWouldBlock) {
 			f.Close()

@@ -3,7 +3,7 @@ package store
 import (
 	"fmt"
 	"os"
-	"path/filepath"
+	"path"
 )
 
 // spareReplacer replaces many files, one at a time and each atomically, for
@@ -15,60 +15,99 @@ import (
 // (0.3 ms on this project's ext4 VMs, against 2 ms for the whole batch of
 // swaps). Elsewhere it falls back to writeFileSynced.
 //
+// Both folders are opened through the store's root and the swap names
+// entries in them, never a path, so nothing outside the store is touched
+// and no link is followed.
+//
 // One spareReplacer is used by one goroutine. The caller syncs the target
 // folders once the batch is done; Close removes the spare.
 type spareReplacer struct {
-	spare string // "" once swapping is known not to work
+	s      *Store
+	fsys   *storeFS
+	tmpDir *os.File // .cabinet/tmp; nil once swapping is known not to work
+	spare  string   // the spare's name in tmpDir
+	dir    *os.File // the folder of the last file replaced, kept open for the next
+	dirRel string
 }
 
 func newSpareReplacer(s *Store, worker int) *spareReplacer {
-	dir := filepath.Join(s.Dir, spareDir)
-	if os.MkdirAll(dir, dirPerm) != nil {
-		return &spareReplacer{}
+	r := &spareReplacer{s: s, spare: fmt.Sprintf("spare-%d", worker)}
+	f, err := s.files()
+	if err != nil || !canExchange {
+		return r
 	}
-	return &spareReplacer{spare: filepath.Join(dir, fmt.Sprintf("spare-%d", worker))}
+	r.fsys = f
+	if f.mkdirAll(spareDir) != nil {
+		return r
+	}
+	if err := f.checkFile(spareDir + "/" + r.spare); err != nil && !os.IsNotExist(err) {
+		return r // a link or folder there is for the next writeFileSynced to refuse
+	}
+	if d, err := f.root.Open(native(spareDir)); err == nil {
+		r.tmpDir = d
+	}
+	return r
 }
 
-// replace gives name the content data; a crash at any instant leaves name
-// with its old content or its new one.
+// replace gives name (absolute, inside the store) the content data; a crash
+// at any instant leaves name with its old content or its new one.
 func (r *spareReplacer) replace(name string, data []byte) error {
-	if r.spare == "" {
-		return writeFileSynced(name, data)
+	rel := r.s.RelName(name)
+	if r.tmpDir == nil {
+		return r.s.writeFileSynced(rel, data)
 	}
-	if err := writeSpare(r.spare, data); err != nil {
-		return fmt.Errorf("failed to write %s: %w", name, err)
+	dir, err := r.openDir(path.Dir(rel))
+	if err != nil {
+		return fmt.Errorf("failed to replace %s: %w", rel, err)
 	}
-	err := exchange(r.spare, name)
+	if err := writeSpareAt(r.tmpDir, r.spare, data); err != nil {
+		return fmt.Errorf("failed to write %s: %w", rel, err)
+	}
+	err = exchangeAt(r.tmpDir, r.spare, dir, path.Base(rel))
 	if err == errNoExchange {
 		r.Close()
-		r.spare = ""
-		return writeFileSynced(name, data)
+		return r.s.writeFileSynced(rel, data)
 	}
 	if err != nil {
-		return fmt.Errorf("failed to replace %s: %w", name, err)
+		return fmt.Errorf("failed to replace %s: %w", rel, err)
 	}
 	return nil
 }
 
-// Close removes the spare, which holds the old content of the last file.
-func (r *spareReplacer) Close() {
-	if r.spare != "" {
-		os.Remove(r.spare)
+// openDir returns the folder dir of the store, checked for links; the last
+// one is kept, as re-encryption goes through the files in path order.
+func (r *spareReplacer) openDir(dir string) (*os.File, error) {
+	if r.dir != nil && r.dirRel == dir {
+		return r.dir, nil
 	}
+	if r.dir != nil {
+		r.dir.Close()
+		r.dir = nil
+	}
+	fi, err := r.fsys.lstat(dir)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.IsDir() {
+		return nil, &notFileError{dir, fi.Mode()}
+	}
+	d, err := r.fsys.root.Open(native(dir))
+	if err != nil {
+		return nil, err
+	}
+	r.dir, r.dirRel = d, dir
+	return d, nil
 }
 
-func writeSpare(name string, data []byte) error {
-	f, err := os.OpenFile(name, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, filePerm)
-	if err != nil {
-		return err
+// Close removes the spare, which holds the old content of the last file.
+func (r *spareReplacer) Close() {
+	if r.tmpDir != nil {
+		_ = r.fsys.root.Remove(native(spareDir + "/" + r.spare))
+		r.tmpDir.Close()
+		r.tmpDir = nil
 	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
+	if r.dir != nil {
+		r.dir.Close()
+		r.dir = nil
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

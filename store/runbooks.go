@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -22,26 +20,36 @@ func (s *Store) Runbook(name string) ([]byte, error) {
 	if err := inventory.ValidateMemberName(name); err != nil {
 		return nil, fmt.Errorf("%w %q: use the file name of runbooks/NAME.yaml without .yaml", ErrBadRunbookName, name)
 	}
-	data, err := os.ReadFile(filepath.Join(s.Dir, runbooksDir, name+secretExt))
+	data, err := s.readStoreFile(runbooksDir + "/" + name + secretExt)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, inventory.WithHint(fmt.Errorf("unknown runbook %q: %s/%s%s %w", name, runbooksDir, name, secretExt, ErrNotFound),
 			"write the runbook first, or leave the runbook out")
 	}
+	if isRefusal(err) {
+		return nil, err
+	}
 	if err != nil {
-		return nil, fmt.Errorf("failed to read runbook %q: %w", name, err)
+		return nil, fmt.Errorf("failed to read runbook %q: %w", name, bareError(err))
 	}
 	return data, nil
 }
 
 // Runbooks lists the names of the store's runbooks, sorted.
 func (s *Store) Runbooks() ([]string, error) {
-	entries, err := os.ReadDir(filepath.Join(s.Dir, runbooksDir))
+	fsys, err := s.files()
+	if err != nil {
+		return nil, err
+	}
+	entries, err := fsys.readDir(runbooksDir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
 	var names []string
 	for _, e := range entries {
 		name, ok := strings.CutSuffix(e.Name(), secretExt)
+		if ok && e.Type()&fs.ModeSymlink != 0 {
+			return nil, refuseLink(runbooksDir + "/" + e.Name())
+		}
 		if ok && !e.IsDir() && inventory.ValidateMemberName(name) == nil {
 			names = append(names, name)
 		}

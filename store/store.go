@@ -38,6 +38,11 @@ type Store struct {
 	Dir        string
 	Config     Config
 	Recipients inventory.Recipients
+	// Warn, if set, receives warnings that do not stop a command, such as a
+	// value read that is not yet bound to its secret.
+	Warn func(msg string)
+
+	fsys *storeFS // every file operation goes through it (confine.go)
 }
 
 // Config is .cabinet/store.yaml.
@@ -59,7 +64,11 @@ type fileRecipients struct {
 
 // Open reads the store in dir.
 func Open(dir string) (*Store, error) {
-	s := &Store{Dir: dir}
+	fsys, err := openStoreFS(dir)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{Dir: dir, fsys: fsys}
 	if err := s.readConfig(); err != nil {
 		return nil, err
 	}
@@ -103,23 +112,26 @@ func Init(dir, member, publicKey string) (*Store, error) {
 			Scopes:  map[string][]string{inventory.DefaultScope: {member}},
 		},
 	}
-	for _, d := range []string{metaDir, secretsDir, runbooksDir, auditDir} {
-		if err := os.MkdirAll(filepath.Join(dir, d), dirPerm); err != nil {
-			return nil, fmt.Errorf("failed to create %s: %w", filepath.Join(dir, d), err)
-		}
+	// The folder itself is the user's choice, link or not; everything
+	// below it goes through the store's file system.
+	if err := os.MkdirAll(dir, dirPerm); err != nil {
+		return nil, fmt.Errorf("failed to create %s: %w", dir, err)
 	}
 	if err := os.Chmod(dir, dirPerm); err != nil {
 		return nil, err
 	}
-	files := map[string]string{
-		".cabinet/.gitignore": "# local to this machine, never shared\nlock\ncache/\ntmp/\n",
-		".gitattributes":      "secrets/**/*.yaml merge=cabinet\n",
-		"secrets/.keep":       "",
-		"runbooks/.keep":      "",
-		"audit/.keep":         "",
+	fsys, err := openStoreFS(dir)
+	if err != nil {
+		return nil, err
 	}
-	for name, content := range files {
-		if err := writeFileAtomic(filepath.Join(dir, name), []byte(content)); err != nil {
+	s.fsys = fsys
+	for _, d := range []string{metaDir, secretsDir, runbooksDir, auditDir} {
+		if err := fsys.mkdirAll(d); err != nil {
+			return nil, fmt.Errorf("failed to create %s: %w", filepath.Join(dir, d), err)
+		}
+	}
+	for name, content := range initFiles {
+		if err := s.writeFileAtomic(name, []byte(content)); err != nil {
 			return nil, err
 		}
 	}
@@ -134,14 +146,36 @@ func Init(dir, member, publicKey string) (*Store, error) {
 	return s, nil
 }
 
+// initFiles are the files Init writes besides store.yaml and
+// recipients.yaml. The .gitignore files keep out of Git what is local to a
+// machine and the temporary files (.tmp-*) of a write that was killed.
+var initFiles = map[string]string{
+	".cabinet/.gitignore": "# local to this machine, never shared\nlock\ncache/\ntmp/\n" + tempPrefix + "*\n",
+	".gitattributes":      "secrets/**/*.yaml merge=cabinet\n",
+	"secrets/.gitignore":  "# temporary files of an interrupted write\n" + tempPrefix + "*\n",
+	"secrets/.keep":       "",
+	"runbooks/.keep":      "",
+	"audit/.keep":         "",
+}
+
+// readStoreFile reads a file of the store named relative to it, refusing
+// a link or a folder in its place.
+func (s *Store) readStoreFile(name string) ([]byte, error) {
+	f, err := s.files()
+	if err != nil {
+		return nil, err
+	}
+	return f.readFile(name)
+}
+
 func (s *Store) readConfig() error {
-	name := filepath.Join(s.Dir, configFile)
-	data, err := os.ReadFile(name)
+	name := configFile
+	data, err := s.readStoreFile(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return inventory.WithHint(fmt.Errorf("%w in %s (%s is missing)", ErrNoStore, s.Dir, configFile), "run `cabinet init` to create one")
 	}
 	if err != nil {
-		return err
+		return readError(name, err)
 	}
 	var f fileConfig
 	if err := decodeStrict(data, &f); err != nil {
@@ -172,16 +206,16 @@ func (s *Store) readConfig() error {
 
 func (s *Store) writeConfig() error {
 	warning := inventory.Every{N: int(s.Config.Warning / (24 * time.Hour)), Unit: 'd'}
-	return writeYAML(filepath.Join(s.Dir, configFile), fileConfig{
+	return s.writeYAML(configFile, fileConfig{
 		Cabinet: inventory.FormatVersion, Environments: s.Config.Environments, Warning: warning.String(),
 	})
 }
 
 func (s *Store) readRecipients() error {
-	name := filepath.Join(s.Dir, recipientsFile)
-	data, err := os.ReadFile(name)
+	name := recipientsFile
+	data, err := s.readStoreFile(name)
 	if err != nil {
-		return fmt.Errorf("failed to read %s: %w", name, err)
+		return readError(name, err)
 	}
 	var f fileRecipients
 	if err := decodeStrict(data, &f); err != nil {
@@ -202,7 +236,7 @@ func (s *Store) readRecipients() error {
 }
 
 func (s *Store) writeRecipients() error {
-	return writeYAML(filepath.Join(s.Dir, recipientsFile), fileRecipients{
+	return s.writeYAML(recipientsFile, fileRecipients{
 		Members: s.Recipients.Members, Scopes: s.Recipients.Scopes,
 	})
 }
@@ -216,7 +250,7 @@ func decodeStrict(data []byte, v any) error {
 	return nil
 }
 
-func writeYAML(name string, v any) error {
+func (s *Store) writeYAML(name string, v any) error {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
@@ -226,12 +260,26 @@ func writeYAML(name string, v any) error {
 	if err := enc.Close(); err != nil {
 		return err
 	}
-	return writeFileAtomic(name, buf.Bytes())
+	return s.writeFileAtomic(name, buf.Bytes())
 }
 
 // secretFile is where the secret at path lives.
 func (s *Store) secretFile(path string) string {
-	return filepath.Join(s.Dir, secretsDir, filepath.FromSlash(path)+secretExt)
+	return filepath.Join(s.Dir, filepath.FromSlash(secretName(path)))
+}
+
+// secretName is the file of the secret at path, relative to the store.
+func secretName(path string) string {
+	return secretsDir + "/" + path + secretExt
+}
+
+// readError is the one-line message of a failed read of the store's file
+// name. A refused link or folder names itself already.
+func readError(name string, err error) error {
+	if isRefusal(err) {
+		return err
+	}
+	return fmt.Errorf("failed to read %s: %w", name, bareError(err))
 }
 
 // RelName is name relative to the store, for messages.
@@ -252,17 +300,17 @@ func (s *Store) Load(path string) (*inventory.Secret, error) {
 	if err := s.ValidatePath(path); err != nil {
 		return nil, err
 	}
-	name := s.secretFile(path)
-	data, err := os.ReadFile(name)
+	name := secretName(path)
+	data, err := s.readStoreFile(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, inventory.WithHint(fmt.Errorf("secret %s %w", path, ErrNotFound), "`cabinet ls` lists the secrets")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("failed to read %s: %w", s.RelName(name), err)
+		return nil, readError(name, err)
 	}
 	sec, err := ParseSecret(data, path, s.Config.Environments)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", s.RelName(name), err)
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return sec, nil
 }
@@ -276,5 +324,5 @@ func (s *Store) save(sec *inventory.Secret) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(s.secretFile(sec.Path), data)
+	return s.writeFileAtomic(secretName(sec.Path), data)
 }
