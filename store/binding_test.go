@@ -1,15 +1,18 @@
 package store
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
 
+	"filippo.io/age/armor"
 	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/inventory"
 )
@@ -266,4 +269,61 @@ func unindent(block string) string {
 		lines[i] = strings.TrimSpace(lines[i])
 	}
 	return strings.Join(lines, "\n")
+}
+
+// TestDamagedHeaderIsTampered: a value sealed to exactly its scope, whose
+// header was damaged so that no stanza opens, is tampered (exit 5 and the
+// hint to restore it), not "ask to be added" (exit 4). Someone outside the
+// scope still gets the hint naming the scope's members.
+func TestDamagedHeaderIsTampered(t *testing.T) {
+	t.Parallel()
+	alice, bob := newMember(t, "alice"), newMember(t, "bob")
+	s := newStore(t, alice)
+	addMember(t, s, bob, alice)
+	mustSet(t, s, "prod/db/password", []byte("prod-pw"), day("alice", 0))
+	sec, err := s.Load("prod/db/password")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec.CurrentVersion().Value = damageStanzaBody(t, sec.CurrentVersion().Value)
+	data, err := FormatSecret(sec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(s.secretFile("prod/db/password"), data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = s.Read("prod/db/password", inventory.Selector{}, alice.ID, day("alice", 1))
+	if !errors.Is(err, crypto.ErrTampered) || errors.Is(err, crypto.ErrNoMatch) || !strings.Contains(inventory.HintOf(err), "restore") {
+		t.Errorf("alice reading a damaged header: %v (hint %q), want tampered", err, inventory.HintOf(err))
+	}
+	_, _, err = s.Read("prod/db/password", inventory.Selector{}, bob.ID, day("bob", 1))
+	if !errors.Is(err, crypto.ErrNoMatch) || !strings.Contains(inventory.HintOf(err), "scope * is alice") {
+		t.Errorf("bob reading: %v (hint %q), want no match naming scope *", err, inventory.HintOf(err))
+	}
+}
+
+// damageStanzaBody changes one character of the first X25519 stanza's body
+// (the wrapped file key), keeping the header well-formed.
+func damageStanzaBody(t *testing.T, armored string) string {
+	t.Helper()
+	raw, err := io.ReadAll(armor.NewReader(strings.NewReader(armored)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.Index(raw, []byte("-> X25519 "))
+	if i < 0 {
+		t.Fatal("no X25519 stanza")
+	}
+	body := i + bytes.IndexByte(raw[i:], '\n') + 1
+	if raw[body] == 'A' {
+		raw[body] = 'B'
+	} else {
+		raw[body] = 'A'
+	}
+	var out bytes.Buffer
+	w := armor.NewWriter(&out)
+	w.Write(raw)
+	w.Close()
+	return out.String()
 }
