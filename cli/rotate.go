@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/rotation"
 	"github.com/cabinethq/cabinet/store"
 )
@@ -75,6 +76,9 @@ func runRotate(a *App, path string, o rotateOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := a.refuseUnanswerable(s, e, path, o); err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	switch {
@@ -119,6 +123,45 @@ func (a *App) rotationValue(s *store.Store, e *rotation.Engine, path string, fro
 	return nil, nil
 }
 
+// refuseUnanswerable refuses, before anything is staged or run, a rotation
+// that would reach a confirm step with no one to answer it: off a terminal
+// and without --yes. Found only at the step, it would stop the rotation
+// half done (after the promote, say) with a usage error. A rotation whose
+// steps ask nothing needs no --yes. Other errors (no such secret, a bad
+// runbook, no rotation to resume) are left to the engine, which reports
+// them before it changes anything too.
+func (a *App) refuseUnanswerable(s *store.Store, e *rotation.Engine, path string, o rotateOptions) error {
+	if o.yes || a.canAsk() {
+		return nil
+	}
+	sec, err := s.Load(path)
+	if err != nil || (sec.Rotating != nil) != (o.resume || o.rollback) {
+		return nil
+	}
+	rb, err := e.Runbook(sec)
+	if err != nil {
+		return nil
+	}
+	var ahead []inventory.Step
+	switch {
+	case o.resume:
+		ahead = rb.Steps[min(sec.Rotating.Next, len(rb.Steps)):]
+	case !o.rollback:
+		ahead = rb.Steps
+	}
+	ahead = append(ahead[:len(ahead):len(ahead)], rb.Rollback...) // a failed step rolls back
+	for _, step := range ahead {
+		if step.Kind == inventory.StepConfirm {
+			return usagef("%s: the runbook %s asks %q and no terminal is attached to answer it; nothing was done: pass --yes to tick its confirm steps, or run it on a terminal", path, rb.Name, step.Confirm)
+		}
+	}
+	return nil
+}
+
+// canAsk reports whether confirm steps can be asked: stdin and stderr are
+// a terminal.
+func (a *App) canAsk() bool { return a.Terminal(a.In) && a.Terminal(a.Err) }
+
 // engine is the rotation engine acting as the operator, printing to
 // stderr; confirm steps ask on a terminal, are ticked with yes, and
 // otherwise stop the rotation with a clear message.
@@ -130,7 +173,7 @@ func (a *App) engine(s *store.Store, yes bool) (*rotation.Engine, error) {
 	e := &rotation.Engine{Store: s, Identity: id, Actor: a.act(s, id).Actor, Now: a.Now, Output: a.Err, Env: os.Environ()}
 	switch {
 	case yes:
-	case a.Terminal(a.In) && a.Terminal(a.Err):
+	case a.canAsk():
 		in := bufio.NewReader(a.In)
 		e.Confirm = func(q string) (bool, error) {
 			fmt.Fprintf(a.Err, "%s [y/N] ", q)

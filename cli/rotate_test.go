@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 const confirmRunbook = `name: db-password
@@ -46,13 +48,84 @@ func TestRotateWithoutARunbook(t *testing.T) {
 	}
 }
 
-func TestRotateStopsAtAConfirmationWithoutATerminal(t *testing.T) {
+// runOnTerminal runs a command line as run does, with stdin and stderr
+// taken for a terminal (confirm steps read their answers from stdin).
+func (e *env) runOnTerminal(stdin string, args ...string) result {
+	e.t.Helper()
+	var out, errb bytes.Buffer
+	a := &App{
+		In: strings.NewReader(stdin), Out: &out, Err: &errb,
+		Getenv:   func(k string) string { return e.vars[k] },
+		Now:      func() time.Time { return e.now },
+		Keyring:  e.keyring,
+		Terminal: func(s any) bool { return s != any(&out) },
+	}
+	code := Run(a, args)
+	return result{code: code, out: out.String(), err: errb.String()}
+}
+
+// snapshotStore is every file of the store, the audit log included, but
+// the listing cache and the lock.
+func snapshotStore(t *testing.T, dir string) string {
+	t.Helper()
+	data, _ := os.ReadFile(filepath.Join(dir, "audit", "alice.jsonl"))
+	return snapshotFiles(t, dir) + "audit\n" + string(data)
+}
+
+// Off a terminal and without --yes, a rotation whose runbook would ask a
+// confirm step is refused before anything happens: nothing staged, no step
+// run, no audit line. Before, it staged, applied and promoted the new
+// value, and only then stopped with exit 2 at the question.
+func TestRotateOffATerminalRefusesBeforeAnything(t *testing.T) {
+	e := newEnv(t)
+	e.setup()
+	e.runbook("db-password", confirmRunbook)
+	e.runbook("undo-asks", "name: undo-asks\nsteps:\n  - name: promote\nrollback:\n  - confirm: \"Restored by hand?\"\n")
+	e.must("old-pw\n", "set", "prod/db/password", "--owner", "data-platform", "--runbook", "db-password")
+	e.must("old-pw\n", "set", "prod/db/other", "--owner", "data-platform", "--runbook", "undo-asks")
+	refused := func(question string, args ...string) {
+		t.Helper()
+		before := snapshotStore(t, e.store())
+		r := e.run("", args...)
+		if r.code != ExitUsage || strings.Count(r.err, "\n") != 1 || !strings.Contains(r.err, "asks \""+question+"\" and no terminal is attached") ||
+			!strings.Contains(r.err, "nothing was done: pass --yes") || !strings.Contains(r.err, "run it on a terminal") {
+			t.Fatalf("cabinet %s: exit %d: %q", strings.Join(args, " "), r.code, r.err)
+		}
+		if after := snapshotStore(t, e.store()); after != before {
+			t.Fatalf("cabinet %s changed the store or its audit log", strings.Join(args, " "))
+		}
+	}
+	refused("Old password revoked?", "rotate", "prod/db/password")
+	// A step that fails would roll back, and a rollback step asks.
+	refused("Restored by hand?", "rotate", "prod/db/other")
+	if got := e.must("", "get", "prod/db/password").out; got != "old-pw" {
+		t.Fatal("current changed")
+	}
+
+	// Stopped at the question (answered no on a terminal), resuming or
+	// rolling back off a terminal is refused as well while a step ahead
+	// asks; with --yes it goes on.
+	if r := e.runOnTerminal("n\n", "rotate", "prod/db/password"); r.code != ExitFailed || !strings.Contains(r.err, "Old password revoked? [y/N]") {
+		t.Fatalf("answered no: exit %d: %s", r.code, r.err)
+	}
+	refused("Old password revoked?", "rotate", "prod/db/password", "--resume")
+	e.must("", "rotate", "prod/db/password", "--rollback") // its rollback asks nothing
+	if r := e.runOnTerminal("y\n", "rotate", "prod/db/other"); r.code != ExitOK {
+		t.Fatalf("exit %d: %s", r.code, r.err)
+	}
+	// A runbook that asks nothing needs no --yes.
+	e.runbook("quiet", "name: quiet\nsteps:\n  - run: echo applied\n  - name: promote\n")
+	e.must("", "edit", "prod/db/password", "--runbook", "quiet")
+	e.must("", "rotate", "prod/db/password")
+}
+
+func TestRotateStopsAtAnUnconfirmedStep(t *testing.T) {
 	e := newEnv(t)
 	e.setup()
 	e.runbook("db-password", confirmRunbook)
 	e.must("old-pw\n", "set", "prod/db/password", "--owner", "data-platform", "--runbook", "db-password")
-	r := e.run("", "rotate", "prod/db/password")
-	if r.code != ExitUsage || !strings.Contains(r.err, `a step asks "Old password revoked?" and no terminal is attached to answer: run on a terminal, or with --yes`) {
+	r := e.runOnTerminal("no\n", "rotate", "prod/db/password")
+	if r.code != ExitFailed || !strings.Contains(r.err, `a step was not confirmed: step 3: Old password revoked?`) || !strings.Contains(r.err, "--resume") {
 		t.Fatalf("exit %d: %s", r.code, r.err)
 	}
 	if strings.Contains(r.err, "old-pw") || !strings.Contains(r.err, "applying *** over ***") {
@@ -89,7 +162,7 @@ func TestRotateRollback(t *testing.T) {
 	e.setup()
 	e.runbook("db-password", confirmRunbook)
 	e.must("old-pw\n", "set", "prod/db/password", "--owner", "data-platform", "--runbook", "db-password")
-	e.run("", "rotate", "prod/db/password")
+	e.runOnTerminal("n\n", "rotate", "prod/db/password") // stops at the confirm step, promoted
 	r := e.must("", "rotate", "prod/db/password", "--rollback")
 	if !strings.Contains(r.err, "restoring ***") || !strings.Contains(r.err, "rolled back prod/db/password: v2 discarded") {
 		t.Fatalf("rollback: %s", r.err)

@@ -236,3 +236,50 @@ func TestRotateAsksOnATerminal(t *testing.T) {
 		t.Fatalf("current is %q", got)
 	}
 }
+
+// Off a terminal (stdin is a pipe) and without --yes, cabinet rotate of a
+// secret whose runbook asks a confirm step is refused at once, with exit 2,
+// and leaves the store and its audit log as they were.
+func TestRotateOffATerminalWithoutYesChangesNothing(t *testing.T) {
+	u := rotationUser(t)
+	runbook := "name: asks\nsteps:\n  - run: echo applied >> applied.log\n  - name: promote\n  - confirm: \"Old key deleted?\"\n"
+	if err := os.WriteFile(filepath.Join(u.home, "store", "runbooks", "asks.yaml"), []byte(runbook), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	u.must("kept-value", "set", "prod/partner/key", "--owner", "growth", "--runbook", "asks")
+	before := storeFiles(t, u)
+	r := u.run("", "rotate", "prod/partner/key")
+	if r.code != 2 || strings.Count(r.err, "\n") != 1 || !strings.Contains(r.err, "pass --yes") || !strings.Contains(r.err, "on a terminal") {
+		t.Fatalf("exit %d: %q", r.code, r.err)
+	}
+	if after := storeFiles(t, u); after != before {
+		t.Fatal("the refused rotation changed the store or its audit log")
+	}
+	if got := u.must("", "get", "prod/partner/key").out; got != "kept-value" {
+		t.Fatalf("current is %q", got)
+	}
+}
+
+// storeFiles is every file of u's store, audit log included, with its
+// content; the listing cache and the lock aside.
+func storeFiles(t *testing.T, u *user) string {
+	t.Helper()
+	dir := filepath.Join(u.home, "store")
+	var b strings.Builder
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if strings.HasPrefix(rel, filepath.Join(".cabinet", "cache")) || rel == filepath.Join(".cabinet", "lock") {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		b.WriteString(rel + "\n" + string(data))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
