@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/store"
 	"golang.org/x/term"
 )
@@ -35,6 +37,12 @@ type App struct {
 	storeDir     string
 	identityFile string
 	theme        string
+
+	// The identity, found once per command: checking membership and then
+	// acting must not ask for a passphrase twice.
+	id     *crypto.Identity
+	idErr  error
+	idDone bool
 }
 
 // NewApp wires an App to the running process.
@@ -72,6 +80,40 @@ func ttyPassphrase(prompt string) ([]byte, error) {
 	pass, err := term.ReadPassword(int(tty.Fd()))
 	fmt.Fprintln(tty)
 	return pass, err
+}
+
+// recipientsHint says how to get a damaged recipients.yaml back.
+const recipientsHint = "restore it from Git history (`git checkout -- recipients.yaml`) or from a teammate's copy, then run `cabinet doctor`"
+
+const recipientsFile = "recipients.yaml"
+
+// recipientsProblem makes an error about recipients.yaml say that the
+// store's data is damaged (exit 5) and how to restore it: a store without
+// its list of members and scopes cannot seal or check anything.
+func recipientsProblem(dir string, err error) error {
+	if inventory.HintOf(err) != "" {
+		return err
+	}
+	if errors.Is(err, store.ErrCorrupt) && strings.HasPrefix(err.Error(), recipientsFile+":") {
+		return inventory.WithHint(err, recipientsHint)
+	}
+	// Open reads .cabinet/ first: a missing recipients.yaml means a store
+	// that lost it.
+	if _, serr := os.Lstat(filepath.Join(dir, recipientsFile)); errors.Is(err, fs.ErrNotExist) && errors.Is(serr, fs.ErrNotExist) {
+		return inventory.WithHint(fmt.Errorf("%s: %w: the file is missing from the store %s", recipientsFile, store.ErrCorrupt, dir), recipientsHint)
+	}
+	return err
+}
+
+// checkKeys refuses a recipients.yaml whose keys do not parse before a
+// write seals anything to them: a teammate may have edited it by hand.
+func checkKeys(s *store.Store) error {
+	for _, name := range s.Recipients.MemberNames() {
+		if _, err := crypto.ParseRecipient(strings.TrimSpace(s.Recipients.Members[name])); err != nil {
+			return inventory.WithHint(fmt.Errorf("%s: %w: member %s: %v", recipientsFile, store.ErrCorrupt, name, err), recipientsHint)
+		}
+	}
+	return nil
 }
 
 // storeDirectory says which store a command works on: --store, then
@@ -113,7 +155,7 @@ func (a *App) openStore() (*store.Store, error) {
 	}
 	s, err := store.Open(dir)
 	if err != nil {
-		return nil, err
+		return nil, recipientsProblem(dir, err)
 	}
 	s.Warn = func(msg string) { fmt.Fprintf(a.Err, "cabinet: warning: %s\n", msg) }
 	return s, nil
@@ -141,10 +183,15 @@ func (a *App) sources() crypto.Sources {
 }
 
 func (a *App) identity() (*crypto.Identity, error) {
-	return a.sources().Resolve()
+	if !a.idDone {
+		a.id, a.idErr = a.sources().Resolve()
+		a.idDone = true
+	}
+	return a.id, a.idErr
 }
 
-// act resolves who is acting: the member whose key the identity holds.
+// act resolves who is reading: the member whose key the identity holds.
+// A write uses memberAct, which refuses a non-member.
 func (a *App) act(s *store.Store, id *crypto.Identity) store.Act {
 	actor := "unknown"
 	if name, ok := s.MemberOf(id.PublicKeys()); ok {

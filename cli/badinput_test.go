@@ -55,7 +55,7 @@ func TestBadInput(t *testing.T) {
 		{name: "empty value", args: []string{"set", "prod/db/password"}, stdin: "\n", code: ExitUsage, mention: "prod/db/password"},
 		{name: "bad rotation period", args: []string{"edit", "prod/db/password", "--every", "90 days"}, code: ExitUsage, mention: "90 days"},
 		{name: "unknown flag", args: []string{"ls", "--frobnicate"}, code: ExitUsage, mention: "--frobnicate"},
-		{name: "member key that is not a key", args: []string{"members", "add", "bob", "age1xyz"}, code: ExitFailed, mention: "bob"},
+		{name: "member key that is not a key", args: []string{"members", "add", "bob", "age1xyz"}, code: ExitUsage, mention: "bob"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

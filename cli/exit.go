@@ -44,11 +44,12 @@ func exitCodeOf(err error) ExitCode {
 	switch {
 	case err == nil:
 		return ExitOK
-	case errors.As(err, &u), errors.Is(err, inventory.ErrInvalidPath), errors.Is(err, store.ErrEmptyValue), errors.Is(err, crypto.ErrTooLarge):
+	case errors.As(err, &u), errors.Is(err, inventory.ErrInvalidPath), errors.Is(err, store.ErrEmptyValue), errors.Is(err, crypto.ErrTooLarge),
+		errors.Is(err, inventory.ErrNotPlainText):
 		return ExitUsage
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrNoStore):
 		return ExitNotFound
-	case errors.Is(err, crypto.ErrNoMatch), errors.Is(err, crypto.ErrNoIdentity),
+	case errors.Is(err, crypto.ErrNoMatch), errors.Is(err, crypto.ErrNoIdentity), errors.Is(err, errNotMember),
 		errors.Is(err, crypto.ErrKeyringUnavailable), errors.Is(err, crypto.ErrWrongPassphrase):
 		return ExitNoIdentity
 	case errors.Is(err, store.ErrCorrupt), errors.Is(err, crypto.ErrTampered):
@@ -65,5 +66,6 @@ func printError(w io.Writer, err error) {
 	if hint := inventory.HintOf(err); hint != "" {
 		msg += "; " + hint
 	}
-	fmt.Fprintf(w, "cabinet: %s\n", msg)
+	// An error may quote a file's text: keep the terminal's controls out.
+	fmt.Fprintf(w, "cabinet: %s\n", inventory.Printable(msg))
 }

@@ -94,29 +94,29 @@ func runShow(a *App, path string, asJSON bool) error {
 	}
 	scope, _ := s.Recipients.ScopeOf(path)
 	w := a.Out
-	fmt.Fprintf(w, "path:        %s\n", e.Path)
-	fmt.Fprintf(w, "owner:       %s\n", e.Owner)
+	printLine(w, "path:        %s", e.Path)
+	printLine(w, "owner:       %s", e.Owner)
 	if e.Description != "" {
-		fmt.Fprintf(w, "description: %s\n", e.Description)
+		printLine(w, "description: %s", e.Description)
 	}
 	if len(e.Tags) > 0 {
-		fmt.Fprintf(w, "tags:        %s\n", strings.Join(e.Tags, ", "))
+		printLine(w, "tags:        %s", strings.Join(e.Tags, ", "))
 	}
-	fmt.Fprintf(w, "status:      %s\n", e.Status)
-	fmt.Fprintf(w, "rotation:    %s\n", inventory.Explain(sec, now, s.Config.Warning))
+	printLine(w, "status:      %s", e.Status)
+	printLine(w, "rotation:    %s", inventory.Explain(sec, now, s.Config.Warning))
 	if e.Rotating != nil {
-		fmt.Fprintf(w, "rotating:    %s (next: step %d)\n", e.Rotating.summary(), e.Rotating.NextStep)
+		printLine(w, "rotating:    %s (next: step %d)", e.Rotating.summary(), e.Rotating.NextStep)
 	}
 	if e.Runbook != "" {
-		fmt.Fprintf(w, "runbook:     %s\n", e.Runbook)
+		printLine(w, "runbook:     %s", e.Runbook)
 	}
-	fmt.Fprintf(w, "scope:       %s (%s)\n", scope, strings.Join(s.Recipients.ReadersOf(path), ", "))
+	printLine(w, "scope:       %s (%s)", scope, strings.Join(s.Recipients.ReadersOf(path), ", "))
 	for _, x := range e.Exposures {
-		fmt.Fprintf(w, "exposed:     %s lost access on %s\n", x.Member, x.At.Format(time.DateOnly))
+		printLine(w, "exposed:     %s lost access on %s", x.Member, x.At.Format(time.DateOnly))
 	}
-	fmt.Fprintln(w, "versions:")
+	printLine(w, "versions:")
 	for _, v := range e.Versions {
-		fmt.Fprintf(w, "  v%-4d %-9s %s  by %s\n", v.Version, v.State, v.Created.Format(time.RFC3339), v.Author)
+		printLine(w, "  v%-4d %-9s %s  by %s", v.Version, v.State, v.Created.Format(time.RFC3339), v.Author)
 	}
 	return nil
 }

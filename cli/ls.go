@@ -205,7 +205,7 @@ func printTable(w io.Writer, entries []lsEntry, now time.Time) {
 		if e.Rotating != nil {
 			status += " (" + e.Rotating.summary() + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Path, e.Owner, version, status, deadline)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", cell(e.Path), cell(e.Owner), version, cell(status), deadline)
 	}
 	tw.Flush()
 }

@@ -97,6 +97,8 @@ upwards holding .cabinet/, else ~/.local/share/cabinet/store.`,
 	_ = root.RegisterFlagCompletionFunc("theme", cobra.FixedCompletions(themes.Names(), cobra.ShellCompDirectiveNoFileComp))
 	_ = root.MarkPersistentFlagFilename("store")
 	_ = root.MarkPersistentFlagFilename("identity")
+	// Only members write: checked before any command that writes starts.
+	root.PersistentPreRunE = func(c *cobra.Command, args []string) error { return a.requireMember(c, args) }
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usagef("%v (see `%s --help`)", err, c.CommandPath())
 	})
@@ -113,5 +115,6 @@ upwards holding .cabinet/, else ~/.local/share/cabinet/store.`,
 		c.GroupID = "team"
 		root.AddCommand(c)
 	}
+	markWrites(root)
 	return root
 }

@@ -27,7 +27,37 @@ func (m *metaFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&m.every, "every", "", `rotation period: 90d, 2w, 12h; "none" removes the policy`)
 	fs.StringVar(&m.runbook, "runbook", "", `rotation runbook, runbooks/NAME.yaml; "" removes it`)
 	fs.StringVar(&m.description, "description", "", "what the secret is for")
-	fs.StringSliceVar(&m.tags, "tags", nil, "comma-separated tags; replaces the old ones")
+	fs.Var((*tagList)(&m.tags), "tags", "comma-separated tags; replaces the old ones")
+}
+
+// tagList is the --tags flag: its text split at commas, and nothing else.
+// pflag's string slice reads its value as CSV, which keeps only the first
+// line and so would hide a line break instead of refusing it.
+type tagList []string
+
+func (t *tagList) String() string { return strings.Join(*t, ",") }
+func (t *tagList) Type() string   { return "strings" }
+func (t *tagList) Set(v string) error {
+	*t = append(*t, strings.Split(v, ",")...)
+	return nil
+}
+
+// check refuses, before anything is read or written, metadata that is not
+// plain text on one line (inventory.ValidateText): it would drive the
+// terminal of whoever lists the secret.
+func (m *metaFlags) check(fs *pflag.FlagSet) error {
+	texts := map[string][]string{"owner": {m.owner}, "description": {m.description}, "tags": m.tags}
+	for _, name := range []string{"owner", "description", "tags"} {
+		if !fs.Changed(name) {
+			continue
+		}
+		for _, t := range texts[name] {
+			if err := inventory.ValidateText("--"+name, t); err != nil {
+				return usage(err)
+			}
+		}
+	}
+	return nil
 }
 
 // apply sets the metadata whose flags were given, and checks them.
@@ -119,10 +149,17 @@ func runSet(a *App, fs *pflag.FlagSet, path string, o setOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := o.meta.check(fs); err != nil {
+		return err
+	}
 	if !o.generate && (fs.Changed("length") || fs.Changed("charset")) {
 		return usagef("--length and --charset go with --generate")
 	}
 	id, err := a.identity()
+	if err != nil {
+		return err
+	}
+	act, err := a.memberAct(s, id)
 	if err != nil {
 		return err
 	}
@@ -135,7 +172,7 @@ func runSet(a *App, fs *pflag.FlagSet, path string, o setOptions) error {
 		return err
 	}
 	defer clear(value)
-	_, v, err := s.SetValue(path, value, a.act(s, id), func(sec *inventory.Secret, created bool) error {
+	_, v, err := s.SetValue(path, value, act, func(sec *inventory.Secret, created bool) error {
 		if err := o.meta.apply(fs, s, sec); err != nil {
 			return err
 		}
@@ -228,11 +265,18 @@ func runEdit(a *App, fs *pflag.FlagSet, path string, m *metaFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := m.check(fs); err != nil {
+		return err
+	}
 	id, err := a.identity()
 	if err != nil {
 		return err
 	}
-	if _, err := s.Edit(path, a.act(s, id), func(sec *inventory.Secret) error {
+	act, err := a.memberAct(s, id)
+	if err != nil {
+		return err
+	}
+	if _, err := s.Edit(path, act, func(sec *inventory.Secret) error {
 		return m.apply(fs, s, sec)
 	}); err != nil {
 		return err
@@ -277,7 +321,11 @@ func runRm(a *App, path string, force bool) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Remove(path, a.act(s, id)); err != nil {
+	act, err := a.memberAct(s, id)
+	if err != nil {
+		return err
+	}
+	if err := s.Remove(path, act); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.Err, "removed %s\n", path)

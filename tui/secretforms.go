@@ -52,8 +52,8 @@ func (m *Model) addMetaFields(f *form, sec *inventory.Secret) metaFields {
 	every := sec.Rotation.Every.String()
 	return metaFields{
 		owner:       f.text("Owner", sec.Owner, "e.g. data-platform", "the team or person who answers for it", checkOwner),
-		description: f.text("Description", sec.Description, "(optional) what it is for", "one line that tells a teammate what breaks without it", nil),
-		tags:        f.text("Tags", strings.Join(sec.Tags, ", "), "(optional) e.g. warehouse, etl", "comma-separated; the filter finds them", nil),
+		description: f.text("Description", sec.Description, "(optional) what it is for", "one line that tells a teammate what breaks without it", checkDescription),
+		tags:        f.text("Tags", strings.Join(sec.Tags, ", "), "(optional) e.g. warehouse, etl", "comma-separated; the filter finds them", checkTags),
 		every:       f.text("Rotate every", every, "(no policy)", "a period like 90d, 2w or 12h; empty: no rotation policy", checkEvery),
 		runbook:     f.choose("Runbook", "the guided rotation in runbooks/; ←/→ to choose", runbooks, runbook),
 	}
@@ -62,6 +62,19 @@ func (m *Model) addMetaFields(f *form, sec *inventory.Secret) metaFields {
 func checkOwner(s string) error {
 	if strings.TrimSpace(s) == "" {
 		return errors.New("an owner is required: every secret has exactly one team or person who answers for it")
+	}
+	return inventory.ValidateText("owner", s)
+}
+
+// Metadata is plain text (inventory.ValidateText): a pasted escape or line
+// break is refused as it is typed.
+func checkDescription(s string) error { return inventory.ValidateText("description", s) }
+
+func checkTags(s string) error {
+	for _, t := range strings.Split(s, ",") {
+		if err := inventory.ValidateText("tag", strings.TrimSpace(t)); err != nil {
+			return err
+		}
 	}
 	return nil
 }

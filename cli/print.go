@@ -1,0 +1,19 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/cabinethq/cabinet/inventory"
+)
+
+// printLine writes one line of text for a person, made safe for their
+// terminal (inventory.Printable): what it shows comes from files that a
+// teammate may have written with an editor.
+func printLine(w io.Writer, format string, args ...any) {
+	fmt.Fprintln(w, inventory.Printable(fmt.Sprintf(format, args...)))
+}
+
+// cell is one cell of a table, made safe the same way; a tab in it would
+// also break the columns.
+func cell(s string) string { return inventory.Printable(s) }
