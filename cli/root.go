@@ -48,6 +48,9 @@ func Run(a *App, args []string) ExitCode {
 	var u usageError
 	if cmd != nil && !errors.As(err, &u) && isCobraUsageError(err) {
 		err = usage(err)
+		if cmd.HasParent() { // say which command: "accepts 2 arg(s)" alone does not
+			err = usagef("%s: %v (see `%s --help`)", cmd.CommandPath(), err, cmd.CommandPath())
+		}
 	}
 	printError(a.Err, err)
 	return exitCodeOf(err)
