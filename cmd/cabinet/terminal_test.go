@@ -35,7 +35,8 @@ func (u *user) underScript(args ...string) *pty {
 	if err != nil {
 		u.t.Skip("script(1) is not installed")
 	}
-	line := "'" + binary + "'"
+	// script's pty starts with no size: give it one the workbench fits.
+	line := "stty cols 120 rows 40 && '" + binary + "'"
 	for _, a := range args {
 		line += " '" + a + "'"
 	}
@@ -133,6 +134,30 @@ func TestWorkbenchKeepsKeysTypedAhead(t *testing.T) {
 		p.wait(10 * time.Second)
 		if out := p.output(); env == "NO_COLOR=1" && strings.Contains(out, "\x1b]11;?") {
 			t.Fatalf("NO_COLOR: the workbench asked for the background: %q", out)
+		}
+	}
+}
+
+// The workbench follows the background the terminal reports: on a light
+// one, the high-contrast theme draws its title in dark magenta, not pink.
+func TestWorkbenchLearnsTheBackground(t *testing.T) {
+	for _, c := range []struct {
+		answer, want, not string
+	}{
+		{answer: "rgb:ffff/ffff/ffff", want: ";38;5;90mcabinet", not: ";38;5;213mcabinet"},
+		{answer: "rgb:0000/0000/0000", want: ";38;5;213mcabinet", not: ";38;5;90mcabinet"},
+	} {
+		u := newUser(t, "CABINET_THEME=high-contrast")
+		p := u.underScript("demo")
+		// OSC 11, then DA1, which every terminal answers: its answer ends
+		// the wait at once, whether the background came or not.
+		p.waitOutput("\x1b]11;?\x1b\\\x1b[c", 10*time.Second)
+		io.WriteString(p.stdin, "\x1b]11;"+c.answer+"\x1b\\\x1b[?62;22c")
+		p.waitOutput("40 secrets", 10*time.Second)
+		io.WriteString(p.stdin, "q")
+		p.wait(5 * time.Second)
+		if out := p.output(); !strings.Contains(out, c.want) || strings.Contains(out, c.not) {
+			t.Errorf("background %s: the title is not drawn with %q:\n%q", c.answer, c.want, out[:min(len(out), 600)])
 		}
 	}
 }
