@@ -268,7 +268,7 @@ func TestMembersAndScopes(t *testing.T) {
 	if r := alice.run("", "scopes", "set", "prod/", "carol"); r.code != ExitUsage || !strings.Contains(r.err, "carol is not a member") {
 		t.Fatalf("scope with an unknown member: exit %d %q", r.code, r.err)
 	}
-	if r := alice.must("", "doctor"); !strings.Contains(r.out, "every secret is sealed") {
+	if r := alice.must("", "doctor"); !strings.Contains(r.out, "sealed to its scope") {
 		t.Fatalf("doctor:\n%s", r.out)
 	}
 }
