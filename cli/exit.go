@@ -44,7 +44,7 @@ func exitCodeOf(err error) ExitCode {
 	switch {
 	case err == nil:
 		return ExitOK
-	case errors.As(err, &u), errors.Is(err, inventory.ErrInvalidPath), errors.Is(err, store.ErrEmptyValue), errors.Is(err, crypto.ErrTooLarge),
+	case errors.As(err, &u), errors.Is(err, inventory.ErrInvalidPath), errors.Is(err, store.ErrEmptyValue), errors.Is(err, store.ErrBadInput), errors.Is(err, crypto.ErrTooLarge),
 		errors.Is(err, inventory.ErrNotPlainText):
 		return ExitUsage
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrNoStore):

@@ -6,7 +6,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/cabinethq/cabinet/crypto"
-	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/store"
 	"github.com/spf13/cobra"
 )
@@ -33,9 +32,7 @@ func newMembersAddCmd(a *App) *cobra.Command {
   cabinet members add etl-prod "$(cat etl.pub)" --scope prod/`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
-			return a.changeMembers(func(s *store.Store) error {
-				return checkMemberAdd(s, args[0], args[1], scopes)
-			}, func(s *store.Store, id *crypto.Identity, act store.Act) (store.RekeyResult, error) {
+			return a.changeMembers(func(s *store.Store, id *crypto.Identity, act store.Act) (store.RekeyResult, error) {
 				return s.AddMember(args[0], args[1], scopes, id, act)
 			}, "added member "+args[0])
 		},
@@ -53,9 +50,7 @@ read are re-encrypted to the remaining members and the secrets are marked
 exposed: the member may have kept a copy, so rotate them.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return a.changeMembers(func(s *store.Store) error {
-				return checkMemberRemove(s, args[0])
-			}, func(s *store.Store, id *crypto.Identity, act store.Act) (store.RekeyResult, error) {
+			return a.changeMembers(func(s *store.Store, id *crypto.Identity, act store.Act) (store.RekeyResult, error) {
 				return s.RemoveMember(args[0], id, act)
 			}, "removed member "+args[0])
 		},
@@ -121,9 +116,7 @@ again (or ` + "`cabinet rekey`" + `) to finish.`,
 		Example: "  cabinet scopes set prod/ alice etl-prod\n  cabinet scopes set '*' alice bob",
 		Args:    cobra.MinimumNArgs(2),
 		RunE: func(c *cobra.Command, args []string) error {
-			return a.changeMembers(func(s *store.Store) error {
-				return checkScopeSet(s, args[0], args[1:])
-			}, func(s *store.Store, id *crypto.Identity, act store.Act) (store.RekeyResult, error) {
+			return a.changeMembers(func(s *store.Store, id *crypto.Identity, act store.Act) (store.RekeyResult, error) {
 				return s.SetScope(args[0], args[1:], id, act)
 			}, "set scope "+args[0])
 		},
@@ -133,9 +126,7 @@ again (or ` + "`cabinet rekey`" + `) to finish.`,
 		Short: "Remove a scope; its paths fall back to a shorter prefix or *",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			return a.changeMembers(func(s *store.Store) error {
-				return checkScopeRemove(s, args[0])
-			}, func(s *store.Store, id *crypto.Identity, act store.Act) (store.RekeyResult, error) {
+			return a.changeMembers(func(s *store.Store, id *crypto.Identity, act store.Act) (store.RekeyResult, error) {
 				return s.RemoveScope(args[0], id, act)
 			}, "removed scope "+args[0])
 		},
@@ -175,23 +166,18 @@ without access to every secret started. Secrets already sealed to their scope
 are left alone, so it is safe to run at any time.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
-			return a.changeMembers(nil, (*store.Store).Reencrypt, "checked the store")
+			return a.changeMembers((*store.Store).Reencrypt, "checked the store")
 		},
 	}
 }
 
-// changeMembers opens the store, checks the command line's input (check
-// may be nil), runs a change of members or scopes, and reports what was
-// re-encrypted and what could not be.
-func (a *App) changeMembers(check func(*store.Store) error, change func(*store.Store, *crypto.Identity, store.Act) (store.RekeyResult, error), done string) error {
+// changeMembers opens the store, runs a change of members or scopes, and
+// reports what was re-encrypted and what could not be. The store refuses bad
+// input (store.ErrBadInput, exit 2) before it writes anything.
+func (a *App) changeMembers(change func(*store.Store, *crypto.Identity, store.Act) (store.RekeyResult, error), done string) error {
 	s, err := a.openStore()
 	if err != nil {
 		return err
-	}
-	if check != nil {
-		if err := check(s); err != nil {
-			return err
-		}
 	}
 	// Re-encryption opens every affected value: it needs your identity.
 	id, err := a.identity()
@@ -212,69 +198,6 @@ func (a *App) changeMembers(check func(*store.Store) error, change func(*store.S
 			printError(a.Err, f)
 		}
 		return fmt.Errorf("%d secrets could not be re-encrypted, first %w; they are still sealed to their old readers: run `cabinet rekey` as someone who can read them", len(res.Failed), res.Failed[0])
-	}
-	return nil
-}
-
-// The checks below refuse bad input to members and scopes as usage errors
-// (exit 2) before the store is locked or anything is written. The store
-// checks again under its lock, against a recipients.yaml that another
-// writer may have changed meanwhile.
-
-func checkMemberAdd(s *store.Store, name, key string, scopes []string) error {
-	if err := inventory.ValidateMemberName(name); err != nil {
-		return usage(err)
-	}
-	key = strings.TrimSpace(key)
-	if _, err := crypto.ParseRecipient(key); err != nil {
-		return usagef("member %s: %w", name, err)
-	}
-	for _, sc := range scopes {
-		if _, err := inventory.NormalizeScope(sc, s.Config.Environments); err != nil {
-			return usage(err)
-		}
-	}
-	if other, taken := s.MemberOf([]string{key}); taken && other != name {
-		return usagef("member %s: that key is already member %s's", name, other)
-	}
-	return nil
-}
-
-func checkMemberRemove(s *store.Store, name string) error {
-	if err := inventory.ValidateMemberName(name); err != nil {
-		return usage(err)
-	}
-	for _, sc := range s.Recipients.ScopeNames() {
-		if m := s.Recipients.Scopes[sc]; len(m) == 1 && m[0] == name {
-			return usage(inventory.WithHint(fmt.Errorf("removing %s would leave scope %s with no members, and its secrets unreadable", name, sc),
-				"add another member to it first with `cabinet scopes set`"))
-		}
-	}
-	return nil
-}
-
-func checkScopeSet(s *store.Store, prefix string, members []string) error {
-	if _, err := inventory.NormalizeScope(prefix, s.Config.Environments); err != nil {
-		return usage(err)
-	}
-	for _, m := range members {
-		if err := inventory.ValidateMemberName(m); err != nil {
-			return usage(err)
-		}
-		if _, ok := s.Recipients.Members[m]; !ok {
-			return usage(inventory.WithHint(fmt.Errorf("scope %s: %s is not a member", prefix, m), "add them first with `cabinet members add "+m+" KEY`"))
-		}
-	}
-	return nil
-}
-
-func checkScopeRemove(s *store.Store, prefix string) error {
-	norm, err := inventory.NormalizeScope(prefix, s.Config.Environments)
-	if err != nil {
-		return usage(err)
-	}
-	if norm == inventory.DefaultScope {
-		return usagef("scope * cannot be removed: it covers every path no other scope names")
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -16,22 +17,22 @@ import (
 // an interruption finishes the re-encryption.
 func (s *Store) AddMember(name, key string, scopes []string, id *crypto.Identity, act Act) (RekeyResult, error) {
 	if err := inventory.ValidateMemberName(name); err != nil {
-		return RekeyResult{}, err
+		return RekeyResult{}, badInput(err)
 	}
 	key = strings.TrimSpace(key)
 	if _, err := crypto.ParseRecipient(key); err != nil {
-		return RekeyResult{}, fmt.Errorf("member %s: %w", name, err)
+		return RekeyResult{}, badInput(fmt.Errorf("member %s: %w", name, err))
 	}
 	for i, sc := range scopes {
 		norm, err := inventory.NormalizeScope(sc, s.Config.Environments)
 		if err != nil {
-			return RekeyResult{}, err
+			return RekeyResult{}, badInput(err)
 		}
 		scopes[i] = norm
 	}
 	return s.changeRecipients(id, act, inventory.ActionMemberAdd, name, func(r *inventory.Recipients) error {
 		if other, taken := s.MemberOf([]string{key}); taken && other != name {
-			return fmt.Errorf("that key is already member %s's", other)
+			return fmt.Errorf("member %s: that key is already member %s's", name, other)
 		}
 		r.Members[name] = key
 		for _, sc := range scopes {
@@ -51,6 +52,9 @@ func (s *Store) AddMember(name, key string, scopes []string, id *crypto.Identity
 // RemoveMember takes a member out of every scope and the member list,
 // re-encrypts what they could read to the others, and marks it exposed.
 func (s *Store) RemoveMember(name string, id *crypto.Identity, act Act) (RekeyResult, error) {
+	if err := inventory.ValidateMemberName(name); err != nil {
+		return RekeyResult{}, badInput(err)
+	}
 	res, err := s.changeRecipients(id, act, inventory.ActionMemberRemove, name, func(r *inventory.Recipients) error {
 		if _, ok := r.Members[name]; !ok {
 			return errUnchanged
@@ -77,15 +81,15 @@ func (s *Store) RemoveMember(name string, id *crypto.Identity, act Act) (RekeyRe
 func (s *Store) SetScope(prefix string, members []string, id *crypto.Identity, act Act) (RekeyResult, error) {
 	prefix, err := inventory.NormalizeScope(prefix, s.Config.Environments)
 	if err != nil {
-		return RekeyResult{}, err
+		return RekeyResult{}, badInput(err)
 	}
 	if len(members) == 0 {
-		return RekeyResult{}, fmt.Errorf("scope %s needs at least one member", prefix)
+		return RekeyResult{}, badInput(fmt.Errorf("scope %s needs at least one member", prefix))
 	}
 	return s.changeRecipients(id, act, inventory.ActionScopeSet, prefix, func(r *inventory.Recipients) error {
 		for _, m := range members {
 			if _, ok := r.Members[m]; !ok {
-				return inventory.WithHint(fmt.Errorf("%s is not a member", m), "add them first with `cabinet members add "+m+" KEY`")
+				return inventory.WithHint(fmt.Errorf("scope %s: %s is not a member", prefix, m), "add them first with `cabinet members add "+m+" KEY`")
 			}
 		}
 		r.Scopes[prefix] = slices.Compact(slices.Sorted(slices.Values(members)))
@@ -97,10 +101,10 @@ func (s *Store) SetScope(prefix string, members []string, id *crypto.Identity, a
 func (s *Store) RemoveScope(prefix string, id *crypto.Identity, act Act) (RekeyResult, error) {
 	prefix, err := inventory.NormalizeScope(prefix, s.Config.Environments)
 	if err != nil {
-		return RekeyResult{}, err
+		return RekeyResult{}, badInput(err)
 	}
 	if prefix == inventory.DefaultScope {
-		return RekeyResult{}, fmt.Errorf("scope * cannot be removed: it covers every path no other scope names")
+		return RekeyResult{}, badInput(fmt.Errorf("scope * cannot be removed: it covers every path no other scope names"))
 	}
 	return s.changeRecipients(id, act, inventory.ActionScopeSet, prefix, func(r *inventory.Recipients) error {
 		delete(r.Scopes, prefix)
@@ -121,6 +125,18 @@ func (s *Store) Reencrypt(id *crypto.Identity, act Act) (RekeyResult, error) {
 	}
 	return s.rekeyAll(id, act, nil)
 }
+
+// ErrBadInput marks a change refused for what was asked (a name, a key, a
+// scope that would be left empty), before anything was written: the command
+// line reports it as a usage error.
+var ErrBadInput = errors.New("bad input")
+
+type badInputError struct{ err error }
+
+func (b badInputError) Error() string   { return b.err.Error() }
+func (b badInputError) Unwrap() []error { return []error{b.err, ErrBadInput} }
+
+func badInput(err error) error { return badInputError{err} }
 
 // errUnchanged is what a change of recipients returns when it has nothing
 // to change.
@@ -146,16 +162,15 @@ func (s *Store) changeRecipients(id *crypto.Identity, act Act, action, subject s
 	}
 	if err := change(&next); errors.Is(err, errUnchanged) {
 		// Nothing to change, but an earlier run may have died half-way.
-		res, err := s.rekeyAll(id, act, nil)
-		if err == nil && len(res.Reencrypted) == 0 && len(res.Failed) == 0 {
-			err = errUnchanged
+		if stale, _, err := s.Stale(); err != nil || len(stale) == 0 {
+			return RekeyResult{}, cmp.Or(err, errUnchanged)
 		}
-		return res, err
+		return s.rekeyAll(id, act, nil)
 	} else if err != nil {
-		return RekeyResult{}, err
+		return RekeyResult{}, badInput(err)
 	}
 	if err := next.Validate(); err != nil {
-		return RekeyResult{}, err
+		return RekeyResult{}, badInput(err)
 	}
 	before := s.Recipients
 	lost := func(path string) []string {
