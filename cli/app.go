@@ -47,9 +47,11 @@ type App struct {
 
 // NewApp wires an App to the running process.
 func NewApp() *App {
-	timeout := crypto.DefaultKeyringTimeout
-	if d, err := time.ParseDuration(os.Getenv("CABINET_KEYRING_TIMEOUT")); err == nil && d > 0 {
-		timeout = d
+	var keyring crypto.Keyring
+	if timeout, err := crypto.KeyringTimeout(os.Getenv); err != nil {
+		keyring = misconfiguredKeyring{usage(err)}
+	} else {
+		keyring = crypto.OSKeyring{Timeout: timeout}
 	}
 	return &App{
 		In:         os.Stdin,
@@ -57,11 +59,20 @@ func NewApp() *App {
 		Err:        os.Stderr,
 		Getenv:     os.Getenv,
 		Now:        time.Now,
-		Keyring:    crypto.OSKeyring{Timeout: timeout},
+		Keyring:    keyring,
 		Terminal:   isTerminal,
 		Passphrase: ttyPassphrase,
 	}
 }
+
+// misconfiguredKeyring stands for the OS keyring when its settings are
+// wrong (CABINET_KEYRING_TIMEOUT=bogus): a command that needs the keyring
+// fails with that, and one that does not runs as usual.
+type misconfiguredKeyring struct{ err error }
+
+func (m misconfiguredKeyring) Get(string, string) (string, error) { return "", m.err }
+func (m misconfiguredKeyring) Set(string, string, string) error   { return m.err }
+func (m misconfiguredKeyring) Delete(string, string) error        { return m.err }
 
 func isTerminal(stream any) bool {
 	f, ok := stream.(*os.File)

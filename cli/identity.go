@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -122,12 +123,13 @@ is not changed; once imported you may delete it.`,
 		RunE: func(c *cobra.Command, args []string) error {
 			name, r := "standard input", a.In
 			if len(args) == 1 {
-				f, err := os.Open(args[0])
+				// A FIFO or a device would hang or never end: only a regular
+				// file of an identity's size is read.
+				data, err := crypto.ReadIdentityFile(args[0])
 				if err != nil {
-					return fmt.Errorf("failed to open %s: %w", args[0], err)
+					return usage(err)
 				}
-				defer f.Close()
-				name, r = args[0], f
+				name, r = args[0], bytes.NewReader(data)
 			}
 			return runIdentityImport(a, name, r, force)
 		},
