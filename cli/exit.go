@@ -49,7 +49,7 @@ func exitCodeOf(err error) ExitCode {
 		return ExitUsage
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrNoStore):
 		return ExitNotFound
-	case errors.Is(err, crypto.ErrNoMatch), errors.Is(err, crypto.ErrNoIdentity), errors.Is(err, errNotMember),
+	case errors.Is(err, crypto.ErrNoMatch), errors.Is(err, crypto.ErrNoIdentity), errors.Is(err, store.ErrNotMember), errors.Is(err, errNotMember),
 		errors.Is(err, crypto.ErrKeyringUnavailable), errors.Is(err, crypto.ErrWrongPassphrase):
 		return ExitNoIdentity
 	case errors.Is(err, store.ErrCorrupt), errors.Is(err, crypto.ErrTampered):

@@ -15,7 +15,7 @@ var ErrExists = errors.New("already exists")
 // owner and policy are known, its value comes later, for example from a
 // partner. edit sets its metadata.
 func (s *Store) Create(path string, act Act, edit func(*inventory.Secret) error) (*inventory.Secret, error) {
-	unlock, err := s.beginWrite(path)
+	unlock, err := s.beginWrite(path, act)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +82,7 @@ func (s *Store) stage(path string, value []byte, act Act, started func(*inventor
 	if err := checkValue(path, value); err != nil {
 		return nil, inventory.Version{}, err
 	}
-	unlock, err := s.beginWrite(path)
+	unlock, err := s.beginWrite(path, act)
 	if err != nil {
 		return nil, inventory.Version{}, err
 	}

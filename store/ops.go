@@ -149,7 +149,7 @@ func (s *Store) Edit(path string, act Act, edit func(*inventory.Secret) error) (
 // and appends the audit event that change returns. An error from change
 // leaves the secret as it was and records nothing.
 func (s *Store) Change(path string, act Act, change func(*inventory.Secret) (inventory.Event, error)) (*inventory.Secret, error) {
-	unlock, err := s.lock()
+	unlock, err := s.lockAsMember(act)
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +201,7 @@ func (s *Store) SetValue(path string, value []byte, act Act, edit func(sec *inve
 	if err := checkValue(path, value); err != nil {
 		return nil, inventory.Version{}, err
 	}
-	unlock, err := s.beginWrite(path)
+	unlock, err := s.beginWrite(path, act)
 	if err != nil {
 		return nil, inventory.Version{}, err
 	}
@@ -237,16 +237,32 @@ func (s *Store) SetValue(path string, value []byte, act Act, edit func(sec *inve
 // beginWrite checks path, takes the store's lock and reads the recipients
 // again, since another writer may have changed them. The caller calls
 // unlock when done.
-func (s *Store) beginWrite(path string) (unlock func(), err error) {
+func (s *Store) beginWrite(path string, act Act) (unlock func(), err error) {
 	if err := s.ValidatePath(path); err != nil {
 		return nil, err
 	}
+	return s.lockAsMember(act)
+}
+
+// ErrNotMember refuses a change by someone who is not a member: only
+// members may write to a store.
+var ErrNotMember = errors.New("is not a member of the store")
+
+// lockAsMember takes the store's lock, reads the recipients again (another
+// writer may have changed them) and checks that act's actor is a member.
+// The caller calls unlock when done.
+func (s *Store) lockAsMember(act Act) (unlock func(), err error) {
 	if unlock, err = s.lock(); err != nil {
 		return nil, err
 	}
 	if err := s.readRecipients(); err != nil {
 		unlock()
 		return nil, err
+	}
+	if _, ok := s.Recipients.Members[act.Actor]; !ok {
+		unlock()
+		return nil, inventory.WithHint(fmt.Errorf("%q %w %s", act.Actor, ErrNotMember, s.Dir),
+			"ask a member of scope * to add you with `cabinet members add NAME KEY`")
 	}
 	return unlock, nil
 }
@@ -292,10 +308,7 @@ func hasValues(sec *inventory.Secret) bool {
 
 // Remove deletes a secret and records it.
 func (s *Store) Remove(path string, act Act) error {
-	if err := s.ValidatePath(path); err != nil {
-		return err
-	}
-	unlock, err := s.lock()
+	unlock, err := s.beginWrite(path, act)
 	if err != nil {
 		return err
 	}

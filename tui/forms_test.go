@@ -191,7 +191,7 @@ func TestAFailedSaveStaysInTheForm(t *testing.T) {
 	h.keys("enter")
 	h.typeText("team")
 	// A teammate creates the same secret meanwhile.
-	if _, _, err := h.s.SetValue("prod/race/token", []byte("theirs"), store.Act{Actor: "bob", Now: testNow}, func(sec *inventory.Secret, _ bool) error {
+	if _, _, err := h.s.SetValue("prod/race/token", []byte("theirs"), store.Act{Actor: "alice", Now: testNow}, func(sec *inventory.Secret, _ bool) error {
 		sec.Owner = "bob"
 		return nil
 	}); err != nil {
@@ -224,6 +224,29 @@ func TestNoIdentityNoSave(t *testing.T) {
 	h.typeText("someone")
 	h.keys("ctrl+s")
 	if h.m.form == nil || !strings.Contains(h.m.View(), "✖ no identity found") {
+		t.Fatalf("view:\n%s", h.m.View())
+	}
+	if got := h.load("prod/db/password").Owner; got != "data-platform" {
+		t.Fatalf("owner changed to %q", got)
+	}
+}
+
+// TestANonMemberCannotSave: an identity that is not a member of the store
+// can browse, but a save is refused in the form and changes nothing.
+func TestANonMemberCannotSave(t *testing.T) {
+	g, err := crypto.GenerateIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	outsider, err := crypto.ParseIdentity(g.Secret, "outsider")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarnessWith(t, 120, 30, func() (*crypto.Identity, error) { return outsider, nil })
+	h.keys("enter", "e", "ctrl+u")
+	h.typeText("someone")
+	h.keys("ctrl+s")
+	if h.m.form == nil || !strings.Contains(h.m.View(), "not a member") {
 		t.Fatalf("view:\n%s", h.m.View())
 	}
 	if got := h.load("prod/db/password").Owner; got != "data-platform" {
