@@ -135,6 +135,9 @@ func Init(dir, member, publicKey string) (*Store, error) {
 			return nil, err
 		}
 	}
+	if err := s.writeRootGitignore(); err != nil {
+		return nil, err
+	}
 	// store.yaml marks a finished store (Init refuses a folder that has
 	// one, Open needs it), so it is written last.
 	if err := s.writeRecipients(); err != nil {
@@ -156,6 +159,20 @@ var initFiles = map[string]string{
 	"secrets/.keep":       "",
 	"runbooks/.keep":      "",
 	"audit/.keep":         "",
+}
+
+// writeRootGitignore keeps the temporary files of an interrupted write of
+// recipients.yaml out of Git. A folder that has a .gitignore (a store
+// inside a repository's work tree) keeps its own.
+func (s *Store) writeRootGitignore() error {
+	f, err := s.files()
+	if err != nil {
+		return err
+	}
+	if _, err := f.lstat(".gitignore"); !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return s.writeFileAtomic(".gitignore", []byte("# temporary files of an interrupted write\n"+tempPrefix+"*\n"))
 }
 
 // readStoreFile reads a file of the store named relative to it, refusing
