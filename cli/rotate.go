@@ -176,7 +176,7 @@ func (a *App) engine(s *store.Store, yes bool) (*rotation.Engine, error) {
 	case a.canAsk():
 		in := bufio.NewReader(a.In)
 		e.Confirm = func(q string) (bool, error) {
-			fmt.Fprintf(a.Err, "%s [y/N] ", q)
+			fmt.Fprintf(a.Err, "%s [y/N] ", inventory.Printable(q))
 			line, err := in.ReadString('\n')
 			if err != nil {
 				return false, err

@@ -75,9 +75,11 @@ func (e *Engine) now() time.Time {
 	return e.Now()
 }
 
+// printf reports progress on one line. Step titles and errors come from
+// files a teammate may have written, so the line is escaped.
 func (e *Engine) printf(format string, args ...any) {
 	if e.Output != nil {
-		fmt.Fprintf(e.Output, format+"\n", args...)
+		fmt.Fprintln(e.Output, inventory.Printable(fmt.Sprintf(format, args...)))
 	}
 }
 

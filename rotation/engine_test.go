@@ -400,3 +400,27 @@ func TestStepsDoNotGetTheIdentity(t *testing.T) {
 		t.Fatalf("the step's environment:\n%s", env)
 	}
 }
+
+// TestStepTitlesArePrintedEscaped: a runbook is a file a teammate may have
+// written; its step names cannot drive the operator's terminal.
+func TestStepTitlesArePrintedEscaped(t *testing.T) {
+	const runbook = `name: rb
+generate: {length: 24, charset: alnum}
+steps:
+  - name: "apply \e]0;pwned\a now"
+    run: "true"
+  - name: promote
+`
+	f := newFixture(t, "data-platform", runbook)
+	e := f.engine(f.alice, nil)
+	if _, err := e.Start(path, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Run(context.Background(), path); err != nil {
+		t.Fatalf("%v\n%s", err, f.out.String())
+	}
+	out := f.out.String()
+	if strings.ContainsAny(out, "\x1b\x07") || !strings.Contains(out, `apply \x1b]0;pwned\x07 now`) {
+		t.Fatalf("output:\n%q", out)
+	}
+}
