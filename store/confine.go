@@ -274,3 +274,15 @@ func (f *storeFS) checkLayout() error {
 	}
 	return nil
 }
+
+// Close releases the store's folder, which an os.Root keeps open (a
+// read-only mount of a store cannot be unmounted while it is). The Store
+// must not be used after.
+func (s *Store) Close() error {
+	if s.fsys == nil {
+		return nil
+	}
+	err := s.fsys.root.Close()
+	s.fsys = nil
+	return err
+}
