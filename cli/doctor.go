@@ -113,8 +113,10 @@ func (c *checkup) storeHealth(dir string, id *crypto.Identity) {
 	}
 	if len(stale) > 0 {
 		c.fail("%d secrets are not sealed to exactly their scope's members, or not bound to their place (first: %s); run `cabinet rekey`", len(stale), stale[0])
-	} else {
+	} else if len(bad) == 0 {
 		c.ok("every value is sealed to its scope's members and bound to its secret and version")
+	} else {
+		c.ok("the other values are sealed to their scope's members and bound to their secret and version")
 	}
 }
 

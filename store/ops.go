@@ -90,8 +90,13 @@ func (s *Store) openValue(sec *inventory.Secret, v *inventory.Version, id *crypt
 }
 
 // ErrMisplaced means a value's binding names another secret or version: it
-// was moved or copied there.
-var ErrMisplaced = fmt.Errorf("%w: the value was sealed for another place", crypto.ErrTampered)
+// was moved or copied there. It is a kind of crypto.ErrTampered.
+var ErrMisplaced error = misplacedError{}
+
+type misplacedError struct{}
+
+func (misplacedError) Error() string        { return "tampered" }
+func (misplacedError) Is(target error) bool { return target == crypto.ErrTampered }
 
 // checkBinding compares what a value's authenticated header says with where
 // it was found. An unbound value passes: it predates bindings.
@@ -100,7 +105,7 @@ func checkBinding(path string, version int, h crypto.Header) error {
 	if b == nil || (b.Path == path && b.Version == version) {
 		return nil
 	}
-	return fmt.Errorf("version %d holds the value of %s: %w", version, b, ErrMisplaced)
+	return fmt.Errorf("version %d holds the value sealed for %s (%w)", version, b, ErrMisplaced)
 }
 
 // openError explains a failed decryption and who can help. Who should be
