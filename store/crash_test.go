@@ -2,7 +2,12 @@ package store
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +18,7 @@ import (
 	"time"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/inventory"
 )
 
 // Environment of the child process of TestCrashDuringReencrypt.
@@ -200,4 +206,226 @@ func crashOnce(t *testing.T, alice, bob member, n int) bool {
 	readAudit(t, s, "alice") // the chain survived the crash
 	t.Logf("attempt with %d secrets took %v", n, time.Since(start))
 	return true
+}
+
+// Environment of the child process of TestCrashDuringSet.
+const (
+	envSetDir      = "CABINET_TEST_SET_DIR"
+	envSetIdentity = "CABINET_TEST_SET_IDENTITY"
+)
+
+// crashPaths are the secrets TestCrashDuringSet writes, in one folder so
+// that each write is the next writer of that folder.
+var crashPaths = []string{"prod/crash/a", "prod/crash/b", "prod/crash/c"}
+
+// crashValue is the value of version v of path: the test knows what every
+// version must decrypt to.
+func crashValue(path string, v int) []byte { return fmt.Appendf(nil, "%s#%d", path, v) }
+
+// TestHelperSetProcess is not a test: TestCrashDuringSet runs it in a child
+// process, which sets values until it is killed.
+func TestHelperSetProcess(t *testing.T) {
+	dir := os.Getenv(envSetDir)
+	if dir == "" {
+		t.Skip("helper process of TestCrashDuringSet")
+	}
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println("ready")
+	for i := 0; ; i++ {
+		if err := setNext(s, crashPaths[i%len(crashPaths)], day("alice", 1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// setNext sets the next version of path to crashValue. Only one process
+// writes at a time, so the next version's number is known in advance.
+func setNext(s *Store, path string, act Act) error {
+	next := 1
+	if sec, err := s.Load(path); err == nil && len(sec.Versions) > 0 {
+		next = sec.Versions[0].Number + 1
+	} else if err != nil && !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	_, v, err := s.SetValue(path, crashValue(path, next), act, ownerIfNew)
+	if err == nil && v.Number != next {
+		err = fmt.Errorf("%s: set version %d, expected %d", path, v.Number, next)
+	}
+	return err
+}
+
+// TestCrashDuringSet kills (SIGKILL) a process that is setting values, at a
+// random instant, 150 times. After each kill: every secret loads, every
+// version decrypts to its value, every version has its audit line (the line
+// of a change is durable before the change is visible), and the next
+// successful write leaves no temporary file. At the end every value
+// decrypts with the stock age command too.
+func TestCrashDuringSet(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills a child process 150 times")
+	}
+	alice := newMember(t, "alice")
+	s := newStore(t, alice)
+	checked := map[string]bool{} // "path#version" decrypted already
+	temps := 0
+	start := time.Now()
+	const kills = 150
+	for round := range kills {
+		// A set takes a few milliseconds, most of them in fsync.
+		killSetter(t, s, alice, time.Duration(rand.N(15000))*time.Microsecond)
+		left := tempFiles(t, filepath.Join(s.Dir, secretsDir))
+		temps += len(left)
+		checkAfterCrash(t, s, alice, checked)
+		if t.Failed() {
+			t.Fatalf("round %d", round+1)
+		}
+		if len(left) == 0 {
+			continue
+		}
+		// The next write of the folder removes what the kill left there.
+		if err := setNext(s, crashPaths[round%len(crashPaths)], day("alice", 2)); err != nil {
+			t.Fatal(err)
+		}
+		if left := tempFiles(t, filepath.Join(s.Dir, secretsDir)); len(left) > 0 {
+			t.Fatalf("round %d: temporary files left after the next write: %v", round+1, left)
+		}
+	}
+	lost := checkAfterCrash(t, s, alice, checked)
+	t.Logf("%d kills in %v: %d versions checked, %d temporary files left by kills (all removed by the next write), %d audit lines of changes that never became visible",
+		kills, time.Since(start), len(checked), temps, lost)
+	checkWithStockAge(t, s, alice)
+}
+
+// killSetter starts the child and kills it after wait.
+func killSetter(t *testing.T, s *Store, alice member, wait time.Duration) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperSetProcess$", "-test.count=1", "-test.timeout=60s")
+	cmd.Env = append(os.Environ(), envSetDir+"="+s.Dir, envSetIdentity+"="+alice.Secret)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	ready := make([]byte, len("ready\n"))
+	if _, err := io.ReadFull(stdout, ready); err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		t.Fatalf("the child did not start: %v\n%s", err, stderr.Bytes())
+	}
+	time.Sleep(wait)
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err == nil || !strings.Contains(err.Error(), "killed") {
+		t.Fatalf("the child ended before it was killed: %v\n%s", err, stderr.Bytes())
+	}
+}
+
+// checkAfterCrash checks every secret and every version not checked yet,
+// and returns how many set lines of the audit log have no visible version.
+func checkAfterCrash(t *testing.T, s *Store, alice member, checked map[string]bool) int {
+	t.Helper()
+	audited := map[string]bool{}
+	for _, e := range auditEvents(t, s, "alice") {
+		if e.Action == inventory.ActionSet && e.Outcome == inventory.OutcomeOK {
+			audited[fmt.Sprintf("%s#%d", e.Path, e.Version)] = true
+		}
+	}
+	// The walk of a listing, without writing its index (an fsync a round).
+	if _, bad, err := s.walkStore(); err != nil || len(bad) > 0 {
+		t.Errorf("after a crash the listing has bad files %v, %v", bad, err)
+	}
+	visible := 0
+	for _, path := range crashPaths {
+		sec, err := s.Load(path)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			t.Errorf("after a crash: %v", err)
+			continue
+		}
+		for _, v := range sec.Versions {
+			key := fmt.Sprintf("%s#%d", path, v.Number)
+			visible++
+			if !audited[key] {
+				t.Errorf("%s version %d is in the file but not in the audit log", path, v.Number)
+			}
+			if checked[key] {
+				continue
+			}
+			got, err := crypto.Open(v.Value, alice.ID)
+			if err != nil || !bytes.Equal(got, crashValue(path, v.Number)) {
+				t.Errorf("%s version %d: %q, %v", path, v.Number, got, err)
+			}
+			checked[key] = true
+		}
+	}
+	return len(audited) - visible
+}
+
+// auditEvents reads an audit log, skipping a line torn by a kill (none is
+// expected: a line goes out in one write).
+func auditEvents(t *testing.T, s *Store, actor string) []inventory.Event {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(s.Dir, auditDir, actor+".jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var events []inventory.Event
+	for i, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		var e inventory.Event
+		if err := json.Unmarshal(line, &e); err != nil {
+			t.Logf("audit line %d is torn: %v", i+1, err)
+			continue
+		}
+		events = append(events, e)
+	}
+	return events
+}
+
+// checkWithStockAge decrypts every value with the age command line. Under
+// CABINET_REQUIRE_AGE_CLI=1 (as in CI) a missing age is a failure.
+func checkWithStockAge(t *testing.T, s *Store, alice member) {
+	t.Helper()
+	bin, err := exec.LookPath("age")
+	if err != nil {
+		if os.Getenv("CABINET_REQUIRE_AGE_CLI") == "1" {
+			t.Fatalf("the age command is required (CABINET_REQUIRE_AGE_CLI=1) but not found: %v", err)
+		}
+		t.Skip("the age command is not installed; set CABINET_REQUIRE_AGE_CLI=1 to make this a failure")
+	}
+	idFile := filepath.Join(t.TempDir(), "identity.txt")
+	if err := os.WriteFile(idFile, []byte(alice.Secret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, path := range crashPaths {
+		sec, err := s.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range sec.Versions {
+			cmd := exec.Command(bin, "--decrypt", "-i", idFile)
+			cmd.Stdin = strings.NewReader(v.Value)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			out, err := cmd.Output()
+			if err != nil || !bytes.Equal(out, crashValue(path, v.Number)) {
+				t.Errorf("age --decrypt of %s version %d: %v: %s", path, v.Number, err, stderr.Bytes())
+			}
+			n++
+		}
+	}
+	t.Logf("age --decrypt opened all %d values", n)
 }
