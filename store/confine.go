@@ -82,6 +82,10 @@ func (e *notFileError) Error() string {
 }
 func (e *notFileError) Unwrap() error { return ErrCorrupt }
 
+func refuseNotFile(name string, mode fs.FileMode) error {
+	return inventory.WithHint(&notFileError{name, mode}, "move it out of the store, or restore what belongs there from Git history")
+}
+
 // isRefusal reports whether err refuses a link or a non-file: its message
 // names the file already.
 func isRefusal(err error) bool {
@@ -133,7 +137,7 @@ func (f *storeFS) checkFile(name string) error {
 		return err
 	}
 	if !fi.Mode().IsRegular() {
-		return &notFileError{name, fi.Mode()}
+		return refuseNotFile(name, fi.Mode())
 	}
 	return nil
 }
@@ -162,7 +166,7 @@ func (f *storeFS) mkdirAll(name string) error {
 	case err == nil && fi.IsDir():
 		return nil
 	case err == nil:
-		return &notFileError{name, fi.Mode()}
+		return refuseNotFile(name, fi.Mode())
 	case !errors.Is(err, fs.ErrNotExist):
 		return err
 	}

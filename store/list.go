@@ -22,7 +22,12 @@ type BadFile struct {
 	Err  error
 }
 
-func (b BadFile) Error() string { return b.Name + ": " + b.Err.Error() }
+func (b BadFile) Error() string {
+	if isRefusal(b.Err) {
+		return b.Err.Error() // it names the file already
+	}
+	return b.Name + ": " + b.Err.Error()
+}
 func (b BadFile) Unwrap() error { return b.Err }
 
 // cacheFile holds parsed metadata (never values) keyed by file identity, so
@@ -130,7 +135,7 @@ func (s *Store) walkStore() (found []foundFile, refused []BadFile, err error) {
 	case err != nil:
 		return nil, nil, err
 	case !fi.IsDir():
-		return nil, nil, &notFileError{secretsDir, fi.Mode()}
+		return nil, nil, refuseNotFile(secretsDir, fi.Mode())
 	}
 	err = s.walkDir(f, secretsDir, &found, &refused)
 	sort.Slice(found, func(i, j int) bool { return found[i].rel < found[j].rel })
@@ -151,7 +156,7 @@ func (s *Store) walkDir(f *storeFS, dir string, found *[]foundFile, refused *[]B
 			*refused = append(*refused, BadFile{Name: name, Err: refuseLink(name)})
 		case isSecret && !e.Type().IsRegular():
 			// A folder is left out of nothing; a FIFO would hang the read.
-			*refused = append(*refused, BadFile{Name: name, Err: &notFileError{name, e.Type()}})
+			*refused = append(*refused, BadFile{Name: name, Err: refuseNotFile(name, e.Type())})
 		case e.IsDir():
 			if err := s.walkDir(f, name, found, refused); err != nil {
 				return err

@@ -89,7 +89,7 @@ func (r *spareReplacer) openDir(dir string) (*os.File, error) {
 		return nil, err
 	}
 	if !fi.IsDir() {
-		return nil, &notFileError{dir, fi.Mode()}
+		return nil, refuseNotFile(dir, fi.Mode())
 	}
 	d, err := r.fsys.root.Open(native(dir))
 	if err != nil {
