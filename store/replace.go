@@ -84,6 +84,13 @@ func (r *spareReplacer) openDir(dir string) (*os.File, error) {
 		r.dir.Close()
 		r.dir = nil
 	}
+	if d, err := r.fsys.openDirBeneath(dir); err != errSlowPath {
+		if err != nil {
+			return nil, err
+		}
+		r.dir, r.dirRel = d, dir
+		return d, nil
+	}
 	fi, err := r.fsys.lstat(dir)
 	if err != nil {
 		return nil, err
