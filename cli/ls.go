@@ -16,6 +16,7 @@ type lsOptions struct {
 	prefix  string
 	due     bool
 	overdue bool
+	exposed bool
 	json    bool
 }
 
@@ -35,7 +36,8 @@ A secret file that cannot be read is reported on stderr by name, the others
 are still listed, and the exit code is 5.`,
 		Example: `  cabinet ls
   cabinet ls prod/db
-  cabinet ls --due --json | jq -r '.[].path'`,
+  cabinet ls --due --json | jq -r '.[].path'
+  cabinet ls --exposed`,
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: completePaths(a),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -47,8 +49,9 @@ are still listed, and the exit code is 5.`,
 	}
 	c.Flags().BoolVar(&o.due, "due", false, "only secrets that are due or overdue")
 	c.Flags().BoolVar(&o.overdue, "overdue", false, "only overdue secrets")
+	c.Flags().BoolVar(&o.exposed, "exposed", false, "only secrets a removed member could read (rotate them)")
 	c.Flags().BoolVar(&o.json, "json", false, "print JSON for scripts")
-	c.MarkFlagsMutuallyExclusive("due", "overdue")
+	c.MarkFlagsMutuallyExclusive("due", "overdue", "exposed")
 	return c
 }
 
@@ -165,7 +168,8 @@ func runLs(a *App, o lsOptions) error {
 			continue
 		}
 		st := inventory.StatusAt(sec, now, s.Config.Warning)
-		if o.overdue && st != inventory.StatusOverdue || o.due && st != inventory.StatusOverdue && st != inventory.StatusDue {
+		if o.overdue && st != inventory.StatusOverdue || o.due && st != inventory.StatusOverdue && st != inventory.StatusDue ||
+			o.exposed && len(sec.Exposures) == 0 {
 			continue
 		}
 		entries = append(entries, entryOf(sec, now, s.Config.Warning))

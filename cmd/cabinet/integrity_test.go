@@ -170,6 +170,9 @@ func TestRemovalWithForgedReaders(t *testing.T) {
 	if r := alice.must("", "show", "prod/db/password"); !regexp.MustCompile(`status:\s+exposed`).MatchString(r.out) || !strings.Contains(r.out, "bob") {
 		t.Errorf("show after removal:\n%s", r.out)
 	}
+	if r := alice.must("", "ls", "--exposed"); !strings.Contains(r.out, "prod/db/password") || strings.Contains(r.out, "dev/db/password") {
+		t.Errorf("ls --exposed after removal:\n%s", r.out)
+	}
 	if got := alice.must("", "get", "prod/db/password").out; got != "prod-pw-1" {
 		t.Errorf("alice's get after removal = %q", got)
 	}
