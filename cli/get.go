@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cabinethq/cabinet/inventory"
+	"github.com/cabinethq/cabinet/store"
 	"github.com/spf13/cobra"
 )
 
@@ -87,10 +88,19 @@ func runShow(a *App, path string, asJSON bool) error {
 	if err != nil {
 		return err
 	}
+	// A value moved here from another secret or version is shown, and the
+	// command fails with exit 5, as get would.
+	misplaced := store.Misplaced(sec)
+	if misplaced != nil {
+		misplaced = fmt.Errorf("%s: %w", path, misplaced)
+	}
 	now := a.Now()
 	e := entryOf(sec, now, s.Config.Warning)
 	if asJSON {
-		return a.writeJSON(e)
+		if err := a.writeJSON(e); err != nil {
+			return err
+		}
+		return misplaced
 	}
 	scope, _ := s.Recipients.ScopeOf(path)
 	w := a.Out
@@ -118,5 +128,5 @@ func runShow(a *App, path string, asJSON bool) error {
 	for _, v := range e.Versions {
 		printLine(w, "  v%-4d %-9s %s  by %s", v.Version, v.State, v.Created.Format(time.RFC3339), v.Author)
 	}
-	return nil
+	return misplaced
 }

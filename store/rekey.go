@@ -62,7 +62,7 @@ func (s *Store) Stale() ([]string, []BadFile, error) {
 			bad = append(bad, BadFile{Name: s.RelName(s.secretFile(f.rel)), Err: err})
 			continue
 		}
-		if err := misplaced(sec); err != nil {
+		if err := Misplaced(sec); err != nil {
 			bad = append(bad, BadFile{Name: s.RelName(s.secretFile(f.rel)), Err: err})
 			continue
 		}
@@ -74,10 +74,11 @@ func (s *Store) Stale() ([]string, []BadFile, error) {
 	return stale, bad, nil
 }
 
-// misplaced finds a value whose header binds it to another secret or
-// version. The header is read without a key, so this is a report (doctor's);
-// reads check the authenticated header.
-func misplaced(sec *inventory.Secret) error {
+// Misplaced finds a value of sec whose header binds it to another secret or
+// version (an error wrapping ErrMisplaced). The header is read without a
+// key, so this is a report (show's, doctor's); reads check the
+// authenticated header.
+func Misplaced(sec *inventory.Secret) error {
 	for _, v := range sec.Versions {
 		if v.Value == "" {
 			continue

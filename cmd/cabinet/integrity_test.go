@@ -96,6 +96,9 @@ func TestSwappedValueBlocks(t *testing.T) {
 
 	assertTampered(t, u, "prod/db/password", "prod/db/password", "dev/db/password")
 	assertTampered(t, u, "dev/db/password", "dev/db/password", "prod/db/password")
+	if r := u.run("", "show", "prod/db/password"); r.code != 5 || !strings.Contains(r.out, "owner:") || !strings.Contains(r.err, "dev/db/password version 1") {
+		t.Errorf("show of a swapped value = exit %d, %q", r.code, r.err)
+	}
 	if r := u.run("", "doctor"); r.code == 0 || !strings.Contains(r.out+r.err, "secrets/prod/db/password.yaml") || !strings.Contains(r.out+r.err, "dev/db/password") {
 		t.Errorf("doctor = exit %d:\n%s%s", r.code, r.out, r.err)
 	}
