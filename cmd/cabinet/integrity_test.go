@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/cabinethq/cabinet/internal/tmuxdrive"
 )
 
 // withIdentityFile gives u an identity file of its own and returns its
@@ -216,4 +218,42 @@ func requireAge(t *testing.T) string {
 		t.Skip("the age command is not installed")
 	}
 	return path
+}
+
+// TestWorkbenchRevealsAnUnboundValueCleanly: a value sealed by the stock age
+// command (no binding, as before bindings existed) is read on the command
+// line with a warning on stderr, and in the workbench without one, which
+// would tear the screen it owns.
+func TestWorkbenchRevealsAnUnboundValueCleanly(t *testing.T) {
+	age := requireAge(t)
+	u := newIntegrityStore(t)
+	pub := strings.TrimSpace(u.must("", "identity", "show").out)
+	enc := exec.Command(age, "-e", "-a", "-r", pub)
+	enc.Stdin = strings.NewReader("Unbound-Value-42")
+	sealed, err := enc.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := u.secretFile("prod/db/password")
+	content := u.read(name)
+	old := values(t, content, 1)[0]
+	indent := old[strings.LastIndex(old, "\n")+1 : strings.Index(old, "-----END")]
+	u.write(name, strings.Replace(content, old, strings.ReplaceAll(strings.TrimSpace(string(sealed)), "\n", "\n"+indent), 1))
+
+	r := u.must("", "get", "prod/db/password")
+	if r.out != "Unbound-Value-42" || !strings.Contains(r.err, "not bound to its secret yet") {
+		t.Fatalf("get = %q, stderr %q", r.out, r.err)
+	}
+	p := tmuxdrive.Start(t, 80, 24, u.env, u.home, binary)
+	p.WaitFor("dev/db/password", screenWait)
+	p.Keys("/")
+	p.Type("prod")
+	p.WaitFor("1 of 2", screenWait)
+	p.Keys("Enter", "Enter")
+	p.WaitFor("r reveal", screenWait)
+	p.Keys("r")
+	screen := p.WaitFor("Unbound-Value-42", screenWait)
+	if first := strings.SplitN(screen, "\n", 2)[0]; !strings.HasPrefix(first, "cabinet") || strings.Contains(screen, "warning") {
+		t.Fatalf("the screen was torn:\n%s", screen)
+	}
 }
