@@ -2,6 +2,9 @@ package tui
 
 import (
 	"errors"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -91,7 +94,19 @@ func Run(opts Options) error {
 }
 
 func runProgram(m tea.Model, extra ...tea.ProgramOption) error {
-	_, err := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithAltScreen()}, extra...)...).Run()
+	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithAltScreen()}, extra...)...)
+	// A closed terminal (SIGHUP) ends the workbench as q does, so that what
+	// the caller set up is cleaned up (cabinet demo's throwaway store);
+	// bubbletea itself handles only SIGINT and SIGTERM.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer func() { signal.Stop(hup); close(hup) }()
+	go func() {
+		if _, ok := <-hup; ok {
+			p.Quit()
+		}
+	}()
+	_, err := p.Run()
 	if errors.Is(err, tea.ErrInterrupted) {
 		return nil // SIGINT: the user asked to leave
 	}

@@ -205,3 +205,10 @@ func (p *Pane) Size() string {
 
 // String names the pane in messages.
 func (p *Pane) String() string { return fmt.Sprintf("tmux pane on %s", p.sock) }
+
+// Hangup closes the pane's terminal, as closing a terminal window does: the
+// program gets SIGHUP.
+func (p *Pane) Hangup() {
+	p.t.Helper()
+	p.tmux("kill-session", "-t", "t")
+}
