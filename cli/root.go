@@ -96,7 +96,7 @@ upwards holding .cabinet/, else ~/.local/share/cabinet/store.`,
 	}
 	root.PersistentFlags().StringVarP(&a.storeDir, "store", "s", "", "the store folder (default: $CABINET_STORE, the nearest .cabinet/ upwards, or the user's store)")
 	root.PersistentFlags().StringVarP(&a.identityFile, "identity", "i", "", "an age identity file (default: $CABINET_IDENTITY_FILE, $CABINET_IDENTITY, then the OS keyring)")
-	root.PersistentFlags().StringVar(&a.theme, "theme", "", "workbench colours: "+strings.Join(themes.Names(), ", ")+" (default: $CABINET_THEME, the config file, or dark)")
+	root.PersistentFlags().StringVar(&a.theme, "theme", "", "workbench colours: "+strings.Join(themes.Names(), ", ")+" (default: $CABINET_THEME, the config file, or "+themes.Default+")")
 	_ = root.RegisterFlagCompletionFunc("theme", cobra.FixedCompletions(themes.Names(), cobra.ShellCompDirectiveNoFileComp))
 	_ = root.MarkPersistentFlagFilename("store")
 	_ = root.MarkPersistentFlagFilename("identity")

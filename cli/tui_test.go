@@ -64,7 +64,7 @@ func TestWorkbenchBadInput(t *testing.T) {
 		config  string
 		mention string
 	}{
-		{name: "unknown --theme", args: []string{"--theme", "neon"}, mention: `--theme: unknown theme "neon" (valid themes: dark, light, high-contrast, colorblind)`},
+		{name: "unknown --theme", args: []string{"--theme", "neon"}, mention: `--theme: unknown theme "neon" (valid themes: auto, dark, light, high-contrast, colorblind)`},
 		{name: "unknown CABINET_THEME", vars: map[string]string{"CABINET_THEME": "neon"}, mention: `CABINET_THEME: unknown theme "neon"`},
 		{name: "unknown theme in the config file", config: "theme: neon\n", mention: `config.yaml: unknown theme "neon"`},
 		{name: "misspelt key in the config file", config: "themes: dark\n", mention: `config.yaml: line 1: unknown key "themes" (the keys are: theme)`},

@@ -6,9 +6,12 @@
 //
 // # Themes
 //
-// Four themes are built in; [Names] lists them and [Named] picks one:
+// Five themes are built in; [Names] lists them and [Named] picks one:
 //
-//   - "dark", the [Default]: for terminals with a dark background.
+//   - "auto", the [Default]: the colours of "dark" on a dark background and
+//     those of "light" on a light one, as lipgloss detects the background
+//     (the workbench asks the terminal before it starts).
+//   - "dark": for terminals with a dark background, whatever they report.
 //   - "light": for terminals with a light background.
 //   - "high-contrast": near-black and near-white text, saturated status
 //     colours and a yellow selection bar; it follows the terminal's
@@ -45,7 +48,7 @@ import (
 )
 
 // Default is the name of the theme used when none is chosen.
-const Default = "dark"
+const Default = "auto"
 
 // Theme is a set of semantic colours. Each is a lipgloss.TerminalColor:
 // a fixed lipgloss.Color in the themes made for one background, a
@@ -73,6 +76,7 @@ var themes = []struct {
 	name  string
 	build func() Theme
 }{
+	{"auto", auto},
 	{"dark", dark},
 	{"light", light},
 	{"high-contrast", highContrast},
@@ -102,6 +106,31 @@ func Named(name string) (Theme, error) {
 		}
 	}
 	return Theme{}, fmt.Errorf("unknown theme %q (valid themes: %s)", name, strings.Join(Names(), ", "))
+}
+
+// auto is dark on a dark background and light on a light one: the default
+// must read on both, and most terminals are one or the other.
+func auto() Theme {
+	d, l := dark(), light()
+	return Theme{
+		Name:       "auto",
+		Accent:     adapt(l.Accent, d.Accent),
+		Text:       adapt(l.Text, d.Text),
+		Muted:      adapt(l.Muted, d.Muted),
+		Subtle:     adapt(l.Subtle, d.Subtle),
+		SelectedFg: adapt(l.SelectedFg, d.SelectedFg),
+		SelectedBg: adapt(l.SelectedBg, d.SelectedBg),
+		Danger:     adapt(l.Danger, d.Danger),
+		Warning:    adapt(l.Warning, d.Warning),
+		OK:         adapt(l.OK, d.OK),
+		Info:       adapt(l.Info, d.Info),
+	}
+}
+
+// adapt joins a light theme's fixed colour and a dark theme's into one that
+// follows the background.
+func adapt(light, dark lipgloss.TerminalColor) lipgloss.AdaptiveColor {
+	return lipgloss.AdaptiveColor{Light: string(light.(lipgloss.Color)), Dark: string(dark.(lipgloss.Color))}
 }
 
 // dark suits a dark terminal background.

@@ -97,7 +97,7 @@ func colourParams(out string) []string {
 
 func TestNames(t *testing.T) {
 	names := Names()
-	want := []string{"dark", "light", "high-contrast", "colorblind"}
+	want := []string{"auto", "dark", "light", "high-contrast", "colorblind"}
 	if !reflect.DeepEqual(names, want) {
 		t.Fatalf("Names() = %q, want %q", names, want)
 	}
@@ -335,5 +335,23 @@ func ExampleNamed() {
 	fmt.Println(err)
 	// Output:
 	// colorblind
-	// unknown theme "neon" (valid themes: dark, light, high-contrast, colorblind)
+	// unknown theme "neon" (valid themes: auto, dark, light, high-contrast, colorblind)
+}
+
+// TestDefaultFollowsTheBackground: the default theme reads on a light
+// terminal as well as on a dark one: it takes the light theme's colours on
+// a light background and the dark theme's on a dark one.
+func TestDefaultFollowsTheBackground(t *testing.T) {
+	def, _ := Named(Default)
+	for _, bg := range []struct {
+		dark bool
+		want Theme
+	}{{true, dark()}, {false, light()}} {
+		r := renderer(termenv.TrueColor, bg.dark)
+		got := NewFor(r, def).Status(inventory.StatusOverdue).Render("x")
+		want := NewFor(r, bg.want).Status(inventory.StatusOverdue).Render("x")
+		if got != want {
+			t.Errorf("dark background %v: the default renders overdue as %q, want %q (the %s theme)", bg.dark, got, want, bg.want.Name)
+		}
+	}
 }
