@@ -1,27 +1,33 @@
 package tui
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/inventory"
+	"github.com/cabinethq/cabinet/store"
 	"github.com/cabinethq/cabinet/themes"
 )
 
 // detailScreen shows one secret: metadata, versions, scope, deadline and
 // runbook, with the value masked until revealed.
 type detailScreen struct {
+	d        *deps
 	styles   *themes.Styles
 	keys     detailKeys
 	sec      *inventory.Secret
 	scope    string
 	readers  []string
-	runbook  string // the runbook file's text, if any
+	runbook  string   // the runbook file's text, if any
+	runbooks []string // names in runbooks/, for the edit form
 	now      time.Time
 	warning  time.Duration
 	revealed string // the plaintext while revealed; "" otherwise
@@ -31,9 +37,71 @@ type detailScreen struct {
 	height   int
 }
 
-func newDetailScreen(styles *themes.Styles, d detailLoadedMsg, now time.Time, warning time.Duration) *detailScreen {
-	return &detailScreen{styles: styles, keys: defaultDetailKeys(), sec: d.sec, scope: d.scope, readers: d.readers, runbook: d.runbook, now: now, warning: warning, view: viewport.New(0, 0)}
+// detailLoadedMsg is a secret read from the store, with what the detail
+// shows beside it.
+type detailLoadedMsg struct {
+	path     string
+	sec      *inventory.Secret
+	scope    string
+	readers  []string
+	runbook  string
+	runbooks []string
+	err      error
 }
+
+// loadDetail reads path and what its detail shows; it blocks, so it runs
+// in a command.
+func loadDetail(st *store.Store, path string) detailLoadedMsg {
+	sec, err := st.Load(path)
+	if err != nil {
+		return detailLoadedMsg{path: path, err: err}
+	}
+	scope, _ := st.Recipients.ScopeOf(path)
+	d := detailLoadedMsg{path: path, sec: sec, scope: scope, readers: st.Recipients.ReadersOf(path)}
+	if rb := sec.Rotation.Runbook; rb != "" {
+		if data, err := st.Runbook(rb); err == nil {
+			d.runbook = string(data)
+		}
+	}
+	d.runbooks, _ = st.Runbooks()
+	return d
+}
+
+// openDetail reads path in a command and opens its detail, above onto
+// (in place of what is above it; nil: on top), then runs then.
+func openDetail(d *deps, path string, onto screen, then tea.Cmd) tea.Cmd {
+	d.busy.start("opening " + path)
+	st := d.store
+	return func() tea.Msg {
+		loaded := loadDetail(st, path)
+		if loaded.err != nil {
+			return flashMsg{text: oneLine(loaded.err), err: true}
+		}
+		return pushMsg{s: newDetailScreen(d, loaded), onto: onto, then: then}
+	}
+}
+
+func newDetailScreen(d *deps, loaded detailLoadedMsg) *detailScreen {
+	s := &detailScreen{d: d, styles: d.styles, keys: defaultDetailKeys(), view: viewport.New(0, 0)}
+	s.show(loaded)
+	return s
+}
+
+// show puts a loaded secret on screen, hidden.
+func (s *detailScreen) show(loaded detailLoadedMsg) {
+	s.sec, s.scope, s.readers, s.runbook, s.runbooks = loaded.sec, loaded.scope, loaded.readers, loaded.runbook, loaded.runbooks
+	s.now, s.warning = s.d.clock.now(), s.d.store.Config.Warning
+	s.hide()
+}
+
+func (s *detailScreen) Init() tea.Cmd {
+	s.d.busy.stop()
+	return nil
+}
+
+func (s *detailScreen) Keys() help.KeyMap { return s.keys }
+func (s *detailScreen) Typing() bool      { return false }
+func (s *detailScreen) Title() string     { return "secret" }
 
 func (s *detailScreen) SetSize(w, h int) {
 	s.width, s.height = w, h
@@ -41,13 +109,7 @@ func (s *detailScreen) SetSize(w, h int) {
 	s.view.SetContent(s.content())
 }
 
-// Messages the detail screen sends to the root, which does the I/O.
 type (
-	revealMsg   struct{ path string }
-	copyMsg     struct{ path string }
-	closeMsg    struct{}
-	editMsg     struct{ path string }
-	setMsg      struct{ path string }
 	hideMsg     struct{ n int }
 	revealedMsg struct {
 		path    string
@@ -59,19 +121,16 @@ type (
 func (s *detailScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case revealedMsg:
-		if msg.path != s.sec.Path {
-			return nil
-		}
-		s.revealed = msg.value
-		s.revealN++
-		n := s.revealN
-		s.view.SetContent(s.content())
-		return tea.Tick(revealFor, func(time.Time) tea.Msg { return hideMsg{n} })
+		return s.showRevealed(msg)
 	case hideMsg:
 		if msg.n == s.revealN {
 			s.hide()
 		}
 		return nil
+	case storeChangedMsg:
+		return s.reload()
+	case detailLoadedMsg:
+		return s.reloaded(msg)
 	case tea.KeyMsg:
 		return s.updateKey(msg)
 	}
@@ -80,30 +139,120 @@ func (s *detailScreen) Update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
+// reload reads the secret again, after a change to the store.
+func (s *detailScreen) reload() tea.Cmd {
+	st, path := s.d.store, s.sec.Path
+	return func() tea.Msg { return loadDetail(st, path) }
+}
+
+func (s *detailScreen) reloaded(msg detailLoadedMsg) tea.Cmd {
+	if msg.path != s.sec.Path {
+		return nil
+	}
+	if msg.err != nil {
+		return flashError(msg.err)
+	}
+	s.show(msg)
+	return nil
+}
+
 func (s *detailScreen) updateKey(km tea.KeyMsg) tea.Cmd {
-	path := s.sec.Path
 	switch {
 	case key.Matches(km, s.keys.Back):
 		s.hide()
-		return func() tea.Msg { return closeMsg{} }
+		return pop(s)
 	case key.Matches(km, s.keys.Reveal):
 		if s.revealed != "" {
 			s.hide()
 			return nil
 		}
-		return func() tea.Msg { return revealMsg{path} }
+		return s.d.withIdentity("revealing", s.reveal)
 	case key.Matches(km, s.keys.Copy):
-		return func() tea.Msg { return copyMsg{path} }
+		return s.d.withIdentity("copying", s.copy)
 	case key.Matches(km, s.keys.Edit):
-		return func() tea.Msg { return editMsg{path} }
+		return push(editForm(s.d, s.sec, s.runbooks, s.width))
 	case key.Matches(km, s.keys.SetValue):
-		return func() tea.Msg { return setMsg{path} }
+		return push(setValueForm(s.d, s.sec, s.width))
 	case key.Matches(km, s.keys.Rotate):
-		return func() tea.Msg { return openRotationMsg{path} }
+		return openRotation(s.d, s.sec.Path)
 	}
 	var cmd tea.Cmd
 	s.view, cmd = s.view.Update(km)
 	return cmd
+}
+
+func (s *detailScreen) reveal(id *crypto.Identity) tea.Cmd {
+	st, act, path := s.d.store, s.d.act(), s.sec.Path
+	return func() tea.Msg {
+		value, v, err := st.ReadAs(inventory.ActionReveal, path, inventory.Selector{}, id, act)
+		if err != nil {
+			return flashMsg{text: oneLine(err), err: true}
+		}
+		return revealedMsg{path: path, version: v.Number, value: string(value)}
+	}
+}
+
+// showRevealed shows the value until revealFor has passed.
+func (s *detailScreen) showRevealed(msg revealedMsg) tea.Cmd {
+	if msg.path != s.sec.Path {
+		return nil
+	}
+	s.d.busy.stop()
+	s.revealed = msg.value
+	s.revealN++
+	n := s.revealN
+	s.view.SetContent(s.content())
+	return s.d.clock.after(revealFor, func(time.Time) tea.Msg { return hideMsg{n} })
+}
+
+// How long a revealed value stays on screen, and a copied one in the
+// clipboard.
+const (
+	revealFor = 30 * time.Second
+	copyFor   = 45 * time.Second
+)
+
+// copy copies the value in a command, which then starts the timer that
+// clears the clipboard: the timer runs even once this screen is closed.
+func (s *detailScreen) copy(id *crypto.Identity) tea.Cmd {
+	st, act, path, clip, after := s.d.store, s.d.act(), s.sec.Path, s.d.clipboard, s.d.clock.after
+	return func() tea.Msg {
+		if clip.Clipboard == nil {
+			return flashMsg{text: "failed to copy: no clipboard", err: true}
+		}
+		value, _, err := st.ReadAs(inventory.ActionCopy, path, inventory.Selector{}, id, act)
+		if err != nil {
+			return flashMsg{text: oneLine(err), err: true}
+		}
+		sum := sha256.Sum256(value)
+		err = clip.Write(string(value))
+		clear(value)
+		if err != nil {
+			return flashMsg{text: oneLine(fmt.Errorf("failed to copy: %w", err)), err: true}
+		}
+		n := clip.copied(sum)
+		return tea.BatchMsg{
+			flash(fmt.Sprintf("copied; the clipboard is cleared in %s", copyFor)),
+			after(copyFor, func(time.Time) tea.Msg { return clearClipboard(clip, n) }),
+		}
+	}
+}
+
+// clearClipboard empties the clipboard if it still holds copy n (where
+// the clipboard can be read: over OSC 52 it cannot, and is cleared). It
+// runs when the timer fires, off the UI goroutine.
+func clearClipboard(clip *copies, n int) tea.Msg {
+	last, want := clip.last()
+	if n != last {
+		return nil // copied again since: that copy's own timer clears it
+	}
+	if now, err := clip.Read(); err == nil && sha256.Sum256([]byte(now)) != want {
+		return flashMsg{text: "the clipboard changed since the copy; left as it is"}
+	}
+	if err := clip.Write(""); err != nil {
+		return flashMsg{text: "failed to clear the clipboard: " + err.Error(), err: true}
+	}
+	return flashMsg{text: "clipboard cleared"}
 }
 
 // hide forgets the revealed value.

@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -52,8 +53,9 @@ func (f *field) validate() {
 	}
 }
 
-// form is a screen of fields that ends in a save, which the caller does.
+// form is a screen of fields that ends in a save.
 type form struct {
+	d      *deps
 	styles *themes.Styles
 	keys   formKeys
 	title  string
@@ -64,16 +66,25 @@ type form struct {
 	width  int
 	height int
 	// save runs once every field is valid; it returns the command that
-	// does the I/O.
+	// does the I/O, which reports with a savedMsg.
 	save func() tea.Cmd
+	// opens, if set, opens what was saved (a new secret).
+	opens func(path string) tea.Cmd
 }
 
 // newForm makes an empty form for a screen of width w. The width must be
 // known before fields are added: a text input lays out its initial value
 // for its width.
-func newForm(styles *themes.Styles, title string, w int) *form {
-	return &form{styles: styles, keys: defaultFormKeys(), title: title, width: w}
+func newForm(d *deps, title string, w int) *form {
+	return &form{d: d, styles: d.styles, keys: defaultFormKeys(), title: title, width: w}
 }
+
+func (f *form) Init() tea.Cmd     { return nil }
+func (f *form) Keys() help.KeyMap { return f.keys }
+
+// Typing is always true: every printable key is typed into a field.
+func (f *form) Typing() bool  { return true }
+func (f *form) Title() string { return "form" }
 
 // add appends a field. The first field added has the focus.
 func (f *form) add(fl *field) *field {
@@ -131,8 +142,8 @@ func (f *form) failed(err error) {
 	f.err = err
 }
 
-// clearSecrets forgets every value typed into a masked field; the root
-// calls it whenever a form closes.
+// clearSecrets forgets every value typed into a masked field; it is
+// called whenever the form closes.
 func (f *form) clearSecrets() {
 	for _, fl := range f.fields {
 		if fl.kind == secretField {
@@ -142,17 +153,47 @@ func (f *form) clearSecrets() {
 	}
 }
 
-// cancelMsg asks the root to close the form.
-type cancelMsg struct{}
+// close closes the form, forgetting what was typed into masked fields.
+func (f *form) close() tea.Cmd {
+	f.clearSecrets()
+	return pop(f)
+}
 
 func (f *form) Update(msg tea.Msg) tea.Cmd {
-	km, ok := msg.(tea.KeyMsg)
-	if !ok || f.saving {
+	switch msg := msg.(type) {
+	case savedMsg:
+		return f.saved(msg)
+	case tea.KeyMsg:
+		if !f.saving {
+			return f.updateKey(msg)
+		}
+	}
+	return nil
+}
+
+// saved closes the form after a save, has the screens read what it
+// changed and opens what it created; a failed save stays in the form, to
+// be corrected.
+func (f *form) saved(msg savedMsg) tea.Cmd {
+	if !f.saving {
 		return nil
 	}
+	f.d.busy.stop()
+	if msg.err != nil {
+		f.failed(msg.err)
+		return nil
+	}
+	cmds := []tea.Cmd{f.close(), flash(msg.text), storeChanged}
+	if f.opens != nil {
+		cmds = append(cmds, f.opens(msg.path))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (f *form) updateKey(km tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(km, f.keys.Cancel):
-		return func() tea.Msg { return cancelMsg{} }
+		return f.close()
 	case key.Matches(km, f.keys.Save):
 		return f.trySave()
 	case key.Matches(km, f.keys.Next):

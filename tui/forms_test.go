@@ -29,12 +29,12 @@ func (h *harness) load(path string) *inventory.Secret {
 }
 
 // focused is the label of the field that has the focus.
-func (h *harness) focused() string { return h.m.form.fields[h.m.form.focus].label }
+func (h *harness) focused() string { return h.form().fields[h.form().focus].label }
 
 func TestCreateSecretWithATypedValue(t *testing.T) {
 	h := newHarness(t, 120, 30)
 	h.keys("n")
-	if h.m.form == nil || !strings.Contains(h.m.View(), "New secret") {
+	if h.form() == nil || !strings.Contains(h.m.View(), "New secret") {
 		t.Fatalf("n did not open the create form:\n%s", h.m.View())
 	}
 	h.typeText("prod/partner/api-token")
@@ -55,7 +55,7 @@ func TestCreateSecretWithATypedValue(t *testing.T) {
 		t.Fatalf("the typed value is not masked:\n%s", view)
 	}
 	h.keys("enter") // the last field: saves
-	if h.m.form != nil {
+	if h.form() != nil {
 		t.Fatalf("the form stayed open:\n%s", h.m.View())
 	}
 	if got := h.value("prod/partner/api-token"); got != "typed s3cret value" {
@@ -65,7 +65,7 @@ func TestCreateSecretWithATypedValue(t *testing.T) {
 	if sec.Owner != "growth" || sec.Rotation.Every.String() != "30d" || sec.Rotation.Runbook != "db-password" || strings.Join(sec.Tags, ",") != "partner,crm" {
 		t.Fatalf("metadata %+v", sec)
 	}
-	if h.m.detail == nil || h.m.detail.sec.Path != "prod/partner/api-token" {
+	if h.detail() == nil || h.detail().sec.Path != "prod/partner/api-token" {
 		t.Fatal("the new secret is not opened")
 	}
 	if view := h.m.View(); !strings.Contains(view, "created prod/partner/api-token, v1 is current") || strings.Contains(view, "s3cret") {
@@ -97,8 +97,8 @@ func TestCreateValidatesAsYouTypeAndLosesNothing(t *testing.T) {
 	h.keys("ctrl+u")
 	h.typeText("prod/new/secret")
 	h.keys("ctrl+s") // the owner is empty
-	if h.m.form == nil || h.focused() != "Owner" {
-		t.Fatalf("save with no owner: form %v", h.m.form != nil)
+	if h.form() == nil || h.focused() != "Owner" {
+		t.Fatalf("save with no owner: form %v", h.form() != nil)
 	}
 	if view := h.m.View(); !strings.Contains(view, "an owner is required") {
 		t.Fatalf("no owner error in place:\n%s", view)
@@ -112,7 +112,7 @@ func TestCreateValidatesAsYouTypeAndLosesNothing(t *testing.T) {
 		t.Fatalf("a bad period was not caught:\n%s", h.m.View())
 	}
 	h.keys("esc")
-	if h.m.form != nil {
+	if h.form() != nil {
 		t.Fatal("esc did not cancel")
 	}
 	if after := snapshotStore(t, h.s.Dir); after != before {
@@ -141,7 +141,7 @@ func TestCreateWithoutAValue(t *testing.T) {
 func TestEditTheOwner(t *testing.T) {
 	h := newHarness(t, 120, 30)
 	h.keys("enter", "e")
-	if h.m.form == nil || !strings.Contains(h.m.View(), "Edit prod/db/password") {
+	if h.form() == nil || !strings.Contains(h.m.View(), "Edit prod/db/password") {
 		t.Fatalf("e did not open the edit form:\n%s", h.m.View())
 	}
 	if !strings.Contains(h.m.View(), "data-platform") {
@@ -156,7 +156,7 @@ func TestEditTheOwner(t *testing.T) {
 	if got := h.value("prod/db/password"); got != "pw-overdue" {
 		t.Fatalf("an edit changed the value to %q", got)
 	}
-	if view := h.m.View(); !strings.Contains(view, "warehouse-team") || h.m.form != nil {
+	if view := h.m.View(); !strings.Contains(view, "warehouse-team") || h.form() != nil {
 		t.Fatalf("after the edit:\n%s", view)
 	}
 	if !strings.Contains(h.audit(), `"action":"edit","path":"prod/db/password"`) {
@@ -201,7 +201,7 @@ func TestAFailedSaveStaysInTheForm(t *testing.T) {
 	h.keys("down")
 	h.typeText("mine")
 	h.keys("ctrl+s")
-	f := h.m.form
+	f := h.form()
 	if f == nil || !strings.Contains(h.m.View(), "was created meanwhile") {
 		t.Fatalf("the failure is not shown in the form:\n%s", h.m.View())
 	}
@@ -223,7 +223,7 @@ func TestNoIdentityNoSave(t *testing.T) {
 	h.keys("enter", "e", "ctrl+u")
 	h.typeText("someone")
 	h.keys("ctrl+s")
-	if h.m.form == nil || !strings.Contains(h.m.View(), "✖ no identity found") {
+	if h.form() == nil || !strings.Contains(h.m.View(), "✖ no identity found") {
 		t.Fatalf("view:\n%s", h.m.View())
 	}
 	if got := h.load("prod/db/password").Owner; got != "data-platform" {
@@ -246,7 +246,7 @@ func TestANonMemberCannotSave(t *testing.T) {
 	h.keys("enter", "e", "ctrl+u")
 	h.typeText("someone")
 	h.keys("ctrl+s")
-	if h.m.form == nil || !strings.Contains(h.m.View(), "not a member") {
+	if h.form() == nil || !strings.Contains(h.m.View(), "not a member") {
 		t.Fatalf("view:\n%s", h.m.View())
 	}
 	if got := h.load("prod/db/password").Owner; got != "data-platform" {

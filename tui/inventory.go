@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
@@ -12,40 +13,91 @@ import (
 	"github.com/mattn/go-runewidth"
 
 	"github.com/cabinethq/cabinet/inventory"
+	"github.com/cabinethq/cabinet/store"
 	"github.com/cabinethq/cabinet/themes"
 )
 
 // inventoryScreen lists every secret with its owner, version, age,
 // deadline and status.
 type inventoryScreen struct {
-	styles  *themes.Styles
-	keys    inventoryKeys
-	all     []row // sorted
-	paths   map[string]bool
-	counts  map[inventory.Status]int
-	perEnv  map[string]int
-	envs    []string // the tabs: "" (all), then the store's environments
-	shown   []int    // indexes into all that pass the environment and filter
-	cursor  int      // index into shown
-	offset  int      // first shown row on screen
-	sort    sortMode
-	env     int // index into envs
-	filter  textinput.Model
-	dueOnly bool   // the due view: what needs rotating, most urgent first
-	lastQ   string // the query that shown was computed for
-	width   int
-	height  int
-	loading bool
+	d        *deps
+	styles   *themes.Styles
+	runbooks []string // names in runbooks/, for the create form
+	keys     inventoryKeys
+	all      []row // sorted
+	paths    map[string]bool
+	counts   map[inventory.Status]int
+	perEnv   map[string]int
+	envs     []string // the tabs: "" (all), then the store's environments
+	shown    []int    // indexes into all that pass the environment and filter
+	cursor   int      // index into shown
+	offset   int      // first shown row on screen
+	sort     sortMode
+	env      int // index into envs
+	filter   textinput.Model
+	dueOnly  bool   // the due view: what needs rotating, most urgent first
+	lastQ    string // the query that shown was computed for
+	width    int
+	height   int
+	loading  bool
 }
 
-func newInventoryScreen(styles *themes.Styles, environments []string) *inventoryScreen {
+func newInventoryScreen(d *deps) *inventoryScreen {
 	return &inventoryScreen{
-		styles:  styles,
+		d:       d,
+		styles:  d.styles,
 		keys:    defaultInventoryKeys(),
-		filter:  newInput(styles, "/", "path, owner, tag or status (overdue, due, exposed…)"),
-		envs:    append([]string{""}, environments...),
+		filter:  newInput(d.styles, "/", "path, owner, tag or status (overdue, due, exposed…)"),
+		envs:    append([]string{""}, d.store.Config.Environments...),
 		loading: true,
 	}
+}
+
+func (s *inventoryScreen) Init() tea.Cmd {
+	s.d.busy.start(loadingInventory)
+	return s.load()
+}
+
+const loadingInventory = "loading the inventory"
+
+func (s *inventoryScreen) Keys() help.KeyMap { return s.keys }
+func (s *inventoryScreen) Typing() bool      { return s.filtering() }
+func (s *inventoryScreen) Title() string     { return "inventory" }
+
+// inventoryLoadedMsg is the inventory read from the store.
+type inventoryLoadedMsg struct {
+	listing  listing
+	runbooks []string
+	bad      []store.BadFile
+	err      error
+}
+
+// load reads the inventory in a command, sorted as it is shown now.
+func (s *inventoryScreen) load() tea.Cmd {
+	st, now, mode := s.d.store, s.d.clock.now(), s.sort
+	return func() tea.Msg {
+		secrets, bad, err := st.List()
+		if err != nil {
+			return inventoryLoadedMsg{err: err}
+		}
+		runbooks, err := st.Runbooks()
+		return inventoryLoadedMsg{listing: newListing(secrets, now, st.Config.Warning, mode), runbooks: runbooks, bad: bad, err: err}
+	}
+}
+
+func (s *inventoryScreen) loaded(msg inventoryLoadedMsg) tea.Cmd {
+	if s.d.busy.what == loadingInventory {
+		s.d.busy.stop()
+	}
+	if msg.err != nil {
+		return flashError(msg.err)
+	}
+	s.setRows(msg.listing)
+	s.runbooks = msg.runbooks
+	if len(msg.bad) > 0 {
+		return flashError(fmt.Errorf("%d secret files cannot be read and are left out; the first: %w", len(msg.bad), msg.bad[0]))
+	}
+	return nil
 }
 
 func (s *inventoryScreen) SetSize(w, h int) {
@@ -165,17 +217,21 @@ func (s *inventoryScreen) listHeight() int { return max(1, s.height-3) }
 // filtering reports whether keys go to the filter input.
 func (s *inventoryScreen) filtering() bool { return s.filter.Focused() }
 
-// Messages to the root.
-type (
-	openDetailMsg struct{ path string } // open a secret
-	newSecretMsg  struct{}              // the create form
-)
-
 func (s *inventoryScreen) Update(msg tea.Msg) tea.Cmd {
-	km, ok := msg.(tea.KeyMsg)
-	if !ok {
-		return nil
+	switch msg := msg.(type) {
+	case inventoryLoadedMsg:
+		return s.loaded(msg)
+	case storeChangedMsg:
+		return s.load()
+	case nextDueMsg:
+		return s.openNextDue(msg.after)
+	case tea.KeyMsg:
+		return s.updateKey(msg)
 	}
+	return nil
+}
+
+func (s *inventoryScreen) updateKey(km tea.KeyMsg) tea.Cmd {
 	if s.filtering() {
 		return s.updateFilter(km)
 	}
@@ -205,15 +261,13 @@ func (s *inventoryScreen) Update(msg tea.Msg) tea.Cmd {
 		s.setEnv(s.env - 1)
 	case key.Matches(km, s.keys.Open):
 		if r := s.selected(); r != nil {
-			path := r.path
-			return func() tea.Msg { return openDetailMsg{path} }
+			return openDetail(s.d, r.path, nil, nil)
 		}
 	case key.Matches(km, s.keys.New):
-		return func() tea.Msg { return newSecretMsg{} }
+		return push(newSecretForm(s.d, s, s.width))
 	case key.Matches(km, s.keys.Rotate):
 		if r := s.selected(); r != nil {
-			path := r.path
-			return func() tea.Msg { return openRotationMsg{path} }
+			return openRotation(s.d, r.path)
 		}
 	case key.Matches(km, s.keys.Due):
 		s.dueOnly = !s.dueOnly
@@ -252,6 +306,17 @@ func (s *inventoryScreen) nextDue(after string) string {
 		return ""
 	}
 	return best.path
+}
+
+// openNextDue opens the wizard of the most urgent secret that needs
+// rotating other than after, over its detail and in place of what was
+// open.
+func (s *inventoryScreen) openNextDue(after string) tea.Cmd {
+	next := s.nextDue(after)
+	if next == "" {
+		return tea.Batch(flash("nothing else needs rotating"), storeChanged)
+	}
+	return tea.Batch(s.load(), openDetail(s.d, next, s, openRotation(s.d, next)))
 }
 
 // moreUrgent orders rows as the deadline sort does.

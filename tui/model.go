@@ -41,33 +41,24 @@ const (
 	minHeight = 12
 )
 
-// Model is the root of the workbench. It owns what the screens share (the
-// size, the identity, the header and footer) and forwards keys to the
-// active screen: a form if one is open, else a secret's detail if one is
-// open, else the inventory.
+// Model is the root of the workbench: a stack of screens under a header
+// and a footer. It handles the size, quitting, the help and the footer's
+// messages, opens and closes screens, and forwards the rest: keys to the
+// top screen, what commands report to every screen.
 type Model struct {
-	opts     Options
-	styles   *themes.Styles
+	name     string
+	typed    []byte
+	deps     *deps
 	keys     globalKeys
 	help     help.Model
 	spinner  spinner.Model
-	inv      *inventoryScreen
-	detail   *detailScreen // nil unless a secret is open
-	rotate   *rotateScreen // nil unless the rotation wizard is open
-	form     *form         // nil unless a form is open
+	inv      *inventoryScreen // the bottom of the stack, whose counts the header shows
+	stack    []screen
 	showHelp bool
 	width    int
 	height   int
-	runbooks []string // names in runbooks/, for the forms
-
-	identity   *crypto.Identity
-	actor      string
-	identityOK bool  // resolved, successfully or not
-	identityE  error // why there is none
-	busy       string
-	flash      string // the last outcome or error, in the footer
-	flashErr   bool
-	clip       clipState
+	flash    string // the last outcome or error, in the footer
+	flashErr bool
 }
 
 // New builds the workbench on a store.
@@ -75,15 +66,27 @@ func New(opts Options) *Model {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	return newModel(opts, clock{now: opts.Now, after: tea.Tick})
+}
+
+func newModel(opts Options, clk clock) *Model {
 	styles := opts.Styles
+	d := &deps{
+		store:     opts.Store,
+		who:       &operator{find: opts.Identity, store: opts.Store},
+		clock:     clk,
+		clipboard: &copies{Clipboard: opts.Clipboard},
+		environ:   opts.Environ,
+		styles:    &styles,
+		busy:      &activity{},
+	}
 	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(styles.Spinner))
 	h := help.New()
 	h.Styles.ShortKey, h.Styles.ShortDesc, h.Styles.ShortSeparator = styles.HelpKey, styles.HelpDesc, styles.Muted
 	h.Styles.FullKey, h.Styles.FullDesc, h.Styles.FullSeparator = styles.HelpKey, styles.HelpDesc, styles.Muted
 	h.Styles.Ellipsis = styles.Muted
-	m := &Model{opts: opts, styles: &styles, keys: defaultGlobalKeys(), help: h, spinner: sp, busy: "loading the inventory"}
-	m.inv = newInventoryScreen(m.styles, opts.Store.Config.Environments)
-	return m
+	inv := newInventoryScreen(d)
+	return &Model{name: opts.Name, typed: opts.Typed, deps: d, keys: defaultGlobalKeys(), help: h, spinner: sp, inv: inv, stack: []screen{inv}}
 }
 
 // Run starts the workbench full-screen and returns when the user quits.
@@ -114,27 +117,79 @@ func runProgram(m tea.Model, extra ...tea.ProgramOption) error {
 }
 
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(m.loadInventory(), m.resolveIdentity(), m.spinner.Tick, replay(m.opts.Typed))
+	return tea.Batch(m.inv.Init(), m.deps.who.resolve(), m.spinner.Tick, replay(m.typed))
 }
+
+func (m *Model) top() screen { return m.stack[len(m.stack)-1] }
 
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
-		return m, nil
 	case tea.KeyMsg:
 		return m, m.updateKey(msg)
 	case spinner.TickMsg:
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
 		return m, cmd
+	case identityMsg:
+		m.deps.who.found(msg)
+	case flashMsg:
+		m.deps.busy.stop()
+		m.flash, m.flashErr = msg.text, msg.err
+	case pushMsg:
+		return m, m.push(msg)
+	case popMsg:
+		m.remove(msg.s)
+	default:
+		return m, m.broadcast(msg)
 	}
-	return m, m.updateWork(msg)
+	return m, nil
+}
+
+// broadcast gives msg to every screen, bottom first.
+func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(m.stack))
+	for _, s := range m.stack {
+		cmds = append(cmds, s.Update(msg))
+	}
+	return tea.Batch(cmds...)
+}
+
+func (m *Model) push(msg pushMsg) tea.Cmd {
+	if msg.onto != nil {
+		m.removeAbove(msg.onto)
+	}
+	m.stack = append(m.stack, msg.s)
+	msg.s.SetSize(m.width, m.bodyHeight())
+	return tea.Batch(msg.s.Init(), msg.then)
+}
+
+// remove closes s. The inventory at the bottom always stays. What s was
+// busy with no longer shows.
+func (m *Model) remove(s screen) {
+	for i := len(m.stack) - 1; i > 0; i-- {
+		if m.stack[i] == s {
+			m.stack = append(m.stack[:i], m.stack[i+1:]...)
+			m.deps.busy.stop()
+			return
+		}
+	}
+}
+
+// removeAbove closes the screens above s.
+func (m *Model) removeAbove(s screen) {
+	for i, o := range m.stack {
+		if o == s {
+			m.stack = m.stack[:i+1]
+			return
+		}
+	}
 }
 
 // updateKey handles the keys every screen shares, then hands the key to
-// the active screen.
+// the top screen.
 func (m *Model) updateKey(km tea.KeyMsg) tea.Cmd {
 	if key.Matches(km, m.keys.ForceQuit) {
 		return tea.Quit
@@ -145,7 +200,8 @@ func (m *Model) updateKey(km tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if !m.typing() {
+	typing := m.top().Typing()
+	if !typing {
 		switch {
 		case key.Matches(km, m.keys.Help):
 			m.showHelp = !m.showHelp
@@ -155,140 +211,43 @@ func (m *Model) updateKey(km tea.KeyMsg) tea.Cmd {
 			return nil
 		case m.showHelp:
 			return nil
-		case key.Matches(km, m.keys.Quit) && m.rotate != nil && m.rotate.busy():
-			m.flash, m.flashErr = "a rotation step is running: x interrupts it (ctrl+c quits at once and leaves it to resume)", true
-			return nil
 		case key.Matches(km, m.keys.Quit):
-			return tea.Quit
+			return m.quit()
 		}
 	}
-	if !m.flashErr || m.form == nil {
+	// An error stays on screen while the user types, to be read.
+	if !m.flashErr || !typing {
 		m.flash, m.flashErr = "", false
 	}
-	switch {
-	case m.form != nil:
-		return m.form.Update(km)
-	case m.rotate != nil:
-		return m.rotate.Update(km)
-	case m.detail != nil:
-		return m.detail.Update(km)
-	}
-	return m.inv.Update(km)
+	return m.top().Update(km)
 }
 
-// typing reports whether printable keys are text for an input, so that ?
-// and q are typed rather than acted on.
-func (m *Model) typing() bool {
-	switch {
-	case m.form != nil:
-		return true
-	case m.rotate != nil:
-		return m.rotate.needsValue()
-	}
-	return m.detail == nil && m.inv.filtering()
-}
-
-// updateWork handles what background work and screens report.
-func (m *Model) updateWork(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case inventoryLoadedMsg:
-		m.inventoryLoaded(msg)
-	case identityMsg:
-		m.identityResolved(msg)
-	case openDetailMsg:
-		m.busy = "opening " + msg.path
-		return m.loadDetail(msg.path)
-	case detailLoadedMsg:
-		m.detailLoaded(msg)
-	case closeMsg:
-		m.detail = nil
-	case revealMsg:
-		return m.withIdentity("revealing", func(id *crypto.Identity) tea.Cmd { return m.reveal(msg.path, id) })
-	case copyMsg:
-		return m.withIdentity("copying", func(id *crypto.Identity) tea.Cmd { return m.copy(msg.path, id) })
-	case revealedMsg:
-		m.busy = ""
-		if m.detail != nil {
-			return m.detail.Update(msg)
-		}
-	case copiedMsg:
-		return m.afterCopy(msg)
-	case clipboardClearMsg:
-		return m.clearClipboard(msg.n)
-	case flashMsg:
-		m.busy = ""
-		m.flash, m.flashErr = msg.text, msg.err
-	case newSecretMsg:
-		m.openForm(m.newSecretForm())
-	case editMsg:
-		m.openForm(m.editForm(m.detail.sec))
-	case setMsg:
-		m.openForm(m.setValueForm(m.detail.sec))
-	case cancelMsg:
-		m.closeForm()
-	case savedMsg:
-		return m.saved(msg)
-	case openRotationMsg:
-		return m.openRotation(msg.path)
-	case rotationLoadedMsg:
-		return m.rotationLoaded(msg)
-	case closeRotationMsg:
-		m.rotate = nil
-		return m.reload()
-	case nextDueMsg:
-		return m.nextDue(msg.after)
-	case rotOutputMsg, rotProgressMsg, rotAskMsg, rotDoneMsg, rotRefreshedMsg, rotTickMsg:
-		if m.rotate != nil {
-			return m.rotate.Update(msg)
-		}
-	default:
-		if m.detail != nil {
-			return m.detail.Update(msg)
-		}
-	}
-	return nil
-}
-
-func (m *Model) closeForm() {
-	if m.form != nil {
-		m.form.clearSecrets()
-	}
-	m.form = nil
-}
-
-func (m *Model) openForm(f *form) {
-	m.form = f
-	m.layout()
-}
-
-// saved closes the form after a save, reloads what it changed and opens
-// the secret; a failed save stays in the form, to be corrected.
-func (m *Model) saved(msg savedMsg) tea.Cmd {
-	m.busy = ""
-	if msg.err != nil {
-		if m.form != nil {
-			m.form.failed(msg.err)
-			return nil
-		}
-		m.setFlash(msg.err)
+// quit quits, unless a screen is in the middle of something that quitting
+// would break.
+func (m *Model) quit() tea.Cmd {
+	if what := m.stillRunning(); what != "" {
+		m.flash, m.flashErr = what+": x interrupts it (ctrl+c quits at once and leaves it to resume)", true
 		return nil
 	}
-	m.closeForm()
-	m.flash, m.flashErr = msg.text, false
-	return tea.Batch(m.loadInventory(), m.loadDetail(msg.path))
+	return tea.Quit
 }
 
+func (m *Model) stillRunning() string {
+	for _, s := range m.stack {
+		if g, ok := s.(quitGuard); ok && g.stillRunning() != "" {
+			return g.stillRunning()
+		}
+	}
+	return ""
+}
+
+// bodyHeight is the screens' height: the terminal less the header and
+// the footer.
+func (m *Model) bodyHeight() int { return m.height - 2 }
+
 func (m *Model) layout() {
-	h := m.height - 2 // header and footer
-	m.inv.SetSize(m.width, h)
-	if m.detail != nil {
-		m.detail.SetSize(m.width, h)
-	}
-	if m.form != nil {
-		m.form.SetSize(m.width, h)
-	}
-	if m.rotate != nil {
-		m.rotate.SetSize(m.width, h)
+	for _, s := range m.stack {
+		s.SetSize(m.width, m.bodyHeight())
 	}
 	m.help.Width = m.width
 }

@@ -84,15 +84,29 @@ func testStore(t testing.TB) (*store.Store, *crypto.Identity) {
 	return s, id
 }
 
-// harness drives a Model the way bubbletea does, running each command and
-// feeding its message back, but dropping timers (which would sleep).
+// harness drives a Model the way bubbletea does: it runs each command and
+// feeds its message back, and waits for every command to return, failing
+// the test if one hangs. Timers do not make it wait: the model's clock
+// hands them to the harness, which fires them on demand (fire).
 type harness struct {
-	t    *testing.T
-	m    *Model
-	clip *fakeClipboard
-	s    *store.Store
-	id   *crypto.Identity
+	t      *testing.T
+	m      *Model
+	clip   *fakeClipboard
+	s      *store.Store
+	id     *crypto.Identity
+	timers []timerMsg
+	from   tea.Msg // the message whose handling issued the commands being run
 }
+
+// timerMsg is a timer the model started, which the harness keeps.
+type timerMsg struct {
+	d    time.Duration
+	fire func(time.Time) tea.Msg
+}
+
+// cmdDeadline is how long a command may run before the test fails: a
+// hung command, not a slow machine.
+const cmdDeadline = 10 * time.Second
 
 func newHarness(t *testing.T, w, h int) *harness {
 	return newHarnessWith(t, w, h, nil)
@@ -106,7 +120,10 @@ func newHarnessWith(t *testing.T, w, h int, identity func() (*crypto.Identity, e
 		identity = func() (*crypto.Identity, error) { return id, nil }
 	}
 	clip := &fakeClipboard{}
-	m := New(Options{Store: s, Name: "test store", Identity: identity, Now: func() time.Time { return testNow }, Styles: themes.Plain(), Clipboard: clip})
+	clk := clock{now: func() time.Time { return testNow }, after: func(d time.Duration, fire func(time.Time) tea.Msg) tea.Cmd {
+		return func() tea.Msg { return timerMsg{d, fire} }
+	}}
+	m := newModel(Options{Store: s, Name: "test store", Identity: identity, Styles: themes.Plain(), Clipboard: clip}, clk)
 	hs := &harness{t: t, m: m, clip: clip, s: s, id: id}
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	hs.run(m.Init())
@@ -116,32 +133,84 @@ func newHarnessWith(t *testing.T, w, h int, identity func() (*crypto.Identity, e
 func (h *harness) send(msg tea.Msg) {
 	h.t.Helper()
 	_, cmd := h.m.Update(msg)
+	from := h.from
+	h.from = msg
 	h.run(cmd)
+	h.from = from
 }
 
-// run runs cmd and what follows from it; a command still running after
-// 200 ms is a timer and is dropped.
+// run runs cmd and what follows from it.
 func (h *harness) run(cmd tea.Cmd) {
 	h.t.Helper()
 	if cmd == nil {
 		return
 	}
+	switch msg := h.await(cmd).(type) {
+	case nil, spinner.TickMsg: // the spinner ticks forever
+	case timerMsg:
+		h.timers = append(h.timers, msg)
+	case tea.BatchMsg:
+		for _, c := range msg {
+			h.run(c)
+		}
+	default:
+		h.send(msg)
+	}
+}
+
+// await runs cmd and returns its message; a command that does not return
+// within cmdDeadline fails the test.
+func (h *harness) await(cmd tea.Cmd) tea.Msg {
+	h.t.Helper()
 	done := make(chan tea.Msg, 1)
 	go func() { done <- cmd() }()
 	select {
 	case msg := <-done:
-		switch msg := msg.(type) {
-		case nil, spinner.TickMsg: // the spinner ticks forever
-		case tea.BatchMsg:
-			for _, c := range msg {
-				h.run(c)
-			}
-		default:
-			h.send(msg)
-		}
-	case <-time.After(200 * time.Millisecond):
+		return msg
+	case <-time.After(cmdDeadline):
+		h.t.Fatalf("a command issued on %T%+v did not return within %s", h.from, h.from, cmdDeadline)
+		return nil
 	}
 }
+
+// fire fires the timers of duration d started so far, as if d had
+// passed; there must be one.
+func (h *harness) fire(d time.Duration) {
+	h.t.Helper()
+	var due []timerMsg
+	pending := h.timers[:0:0]
+	for _, tm := range h.timers {
+		if tm.d == d {
+			due = append(due, tm)
+		} else {
+			pending = append(pending, tm)
+		}
+	}
+	if len(due) == 0 {
+		h.t.Fatalf("no %s timer is running", d)
+	}
+	h.timers = pending
+	for _, tm := range due {
+		if msg := tm.fire(testNow.Add(d)); msg != nil {
+			h.send(msg)
+		}
+	}
+}
+
+// on is the topmost open screen of type S, or its zero value.
+func on[S screen](h *harness) S {
+	for i := len(h.m.stack) - 1; i >= 0; i-- {
+		if s, ok := h.m.stack[i].(S); ok {
+			return s
+		}
+	}
+	var none S
+	return none
+}
+
+func (h *harness) detail() *detailScreen { return on[*detailScreen](h) }
+func (h *harness) rotate() *rotateScreen { return on[*rotateScreen](h) }
+func (h *harness) form() *form           { return on[*form](h) }
 
 // namedKeys are the keys that tests name, beside plain runes.
 var namedKeys = map[string]tea.KeyType{
@@ -256,7 +325,7 @@ func TestFilterSortAndEnvironments(t *testing.T) {
 func TestRevealHidesAgainAndIsAudited(t *testing.T) {
 	h := newHarness(t, 120, 30)
 	h.keys("enter")
-	if h.m.detail == nil || h.m.detail.sec.Path != "prod/db/password" {
+	if h.detail() == nil || h.detail().sec.Path != "prod/db/password" {
 		t.Fatal("enter did not open the first secret")
 	}
 	if strings.Contains(h.m.View(), "pw-overdue") {
@@ -269,13 +338,13 @@ func TestRevealHidesAgainAndIsAudited(t *testing.T) {
 	if !strings.Contains(h.audit(), `"action":"reveal","path":"prod/db/password"`) {
 		t.Fatalf("no reveal in the audit log:\n%s", h.audit())
 	}
-	h.send(hideMsg{n: h.m.detail.revealN}) // the 30 s timer fires
+	h.fire(revealFor)
 	if strings.Contains(h.m.View(), "pw-overdue") {
 		t.Fatal("the value stayed after its timer")
 	}
 	h.keys("r")
 	h.keys("esc")
-	if h.m.detail != nil || strings.Contains(h.m.View(), "pw-overdue") {
+	if h.detail() != nil || strings.Contains(h.m.View(), "pw-overdue") {
 		t.Fatal("leaving the secret did not hide it")
 	}
 }
@@ -289,13 +358,13 @@ func TestCopyClearsTheClipboardUnlessItChanged(t *testing.T) {
 	if !strings.Contains(h.audit(), `"action":"copy"`) {
 		t.Fatal("no copy in the audit log")
 	}
-	h.send(clipboardClearMsg{n: h.m.clip.n}) // the 45 s timer fires
+	h.fire(copyFor)
 	if h.clip.text != "" {
 		t.Fatalf("clipboard not cleared: %q", h.clip.text)
 	}
 	h.keys("c")
 	h.clip.Write("something the user copied since")
-	h.send(clipboardClearMsg{n: h.m.clip.n})
+	h.fire(copyFor)
 	if h.clip.text != "something the user copied since" {
 		t.Fatal("a clipboard that changed was cleared")
 	}
@@ -375,8 +444,8 @@ func TestControlCharactersAreNotDrawn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.run(h.m.loadInventory())
-	h.send(openDetailMsg{path: "prod/db/password"})
+	h.run(h.m.inv.load())
+	h.run(openDetail(h.m.deps, "prod/db/password", nil, nil))
 	h.keys("r")
 	view := h.m.View()
 	if strings.ContainsAny(view, "\x1b\x07") {
@@ -406,8 +475,8 @@ func TestDetailScrolls(t *testing.T) {
 // when it arrives.
 func TestAReloadFollowsASortChangedMeanwhile(t *testing.T) {
 	h := newHarness(t, 120, 30)
-	cmd := h.m.loadInventory() // captures the deadline sort
-	h.keys("s")                // path, before the listing arrives
+	cmd := h.m.inv.load() // captures the deadline sort
+	h.keys("s")           // path, before the listing arrives
 	h.run(cmd)
 	if got := h.shownPaths(); got != "dev/airflow/fernet dev/api/token prod/db/password prod/kafka/sasl stg/s3/access-key" {
 		t.Fatalf("rows = %s", got)

@@ -7,10 +7,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/rotation"
 	"github.com/cabinethq/cabinet/themes"
@@ -32,6 +34,7 @@ const (
 // with their state, the masked output of the running step, a countdown for
 // a wait, and keys to confirm, interrupt and roll back.
 type rotateScreen struct {
+	d       *deps
 	styles  *themes.Styles
 	keys    rotateKeys
 	path    string
@@ -69,16 +72,47 @@ type (
 	rotDoneMsg      struct{ err error }
 	rotRefreshedMsg struct{ sec *inventory.Secret }
 	rotTickMsg      time.Time
-	// openRotationMsg asks the root for the wizard of a secret.
-	openRotationMsg struct{ path string }
 )
 
 const outputLines = 8
 
-func newRotateScreen(styles *themes.Styles, path string, now time.Time) *rotateScreen {
-	v := newInput(styles, "", "the new value (masked)")
+// openRotation opens the wizard of path; it needs the identity, whose key
+// opens the values the steps get.
+func openRotation(d *deps, path string) tea.Cmd {
+	return d.withIdentity("opening the rotation of "+path, func(id *crypto.Identity) tea.Cmd {
+		e := &rotation.Engine{Store: d.store, Identity: id, Actor: d.who.actor, Now: d.clock.now, Env: d.environ}
+		return push(newRotateScreen(d, path, e))
+	})
+}
+
+func newRotateScreen(d *deps, path string, e *rotation.Engine) *rotateScreen {
+	v := newInput(d.styles, "", "the new value (masked)")
 	v.EchoMode, v.EchoCharacter = textinput.EchoPassword, '•'
-	return &rotateScreen{styles: styles, keys: defaultRotateKeys(), path: path, phase: phaseLoading, now: now, value: v}
+	return &rotateScreen{d: d, styles: d.styles, keys: defaultRotateKeys(), path: path, phase: phaseLoading, now: d.clock.now(), value: v, engine: e}
+}
+
+// Init reads the secret and its runbook.
+func (s *rotateScreen) Init() tea.Cmd {
+	e, path := s.engine, s.path
+	return func() tea.Msg {
+		sec, err := e.Store.Load(path)
+		if err != nil {
+			return rotationLoadedMsg{err: err}
+		}
+		rb, err := e.Runbook(sec)
+		return rotationLoadedMsg{sec: sec, rb: rb, err: err}
+	}
+}
+
+func (s *rotateScreen) Keys() help.KeyMap { return s.keys }
+func (s *rotateScreen) Typing() bool      { return s.needsValue() }
+func (s *rotateScreen) Title() string     { return "rotation" }
+
+func (s *rotateScreen) stillRunning() string {
+	if s.busy() {
+		return "a rotation step is running"
+	}
+	return ""
 }
 
 func (s *rotateScreen) SetSize(w, h int) {
@@ -89,6 +123,13 @@ func (s *rotateScreen) SetSize(w, h int) {
 // loaded shows the plan: the runbook's steps, and where a rotation in
 // progress stands.
 func (s *rotateScreen) loaded(msg rotationLoadedMsg) tea.Cmd {
+	if s.phase != phaseLoading {
+		return nil
+	}
+	s.d.busy.stop()
+	if msg.err != nil {
+		return tea.Batch(pop(s), flashError(msg.err))
+	}
 	s.sec, s.rb, s.phase = msg.sec, msg.rb, phasePlan
 	s.syncKeys()
 	if s.needsValue() {
@@ -100,7 +141,7 @@ func (s *rotateScreen) loaded(msg rotationLoadedMsg) tea.Cmd {
 // needsValue reports whether the operator types the new value: a new
 // rotation whose runbook says generate: prompt.
 func (s *rotateScreen) needsValue() bool {
-	return s.phase == phasePlan && s.sec.Rotating == nil && s.rb.Generate.Prompt
+	return s.phase == phasePlan && s.sec != nil && s.sec.Rotating == nil && s.rb.Generate.Prompt
 }
 
 // listen reads the next message from the engine.
@@ -109,8 +150,8 @@ func (s *rotateScreen) listen() tea.Cmd {
 	return func() tea.Msg { return <-events }
 }
 
-// begin runs work (start and run, resume, or roll back) in a goroutine
-// with the wizard's engine.
+// begin runs work (start and run, resume, or roll back) with the
+// wizard's engine, in a goroutine that a command starts.
 func (s *rotateScreen) begin(work func(ctx context.Context, e *rotation.Engine) error) tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel, s.phase, s.message, s.failed = cancel, phaseRunning, "", false
@@ -132,15 +173,18 @@ func (s *rotateScreen) begin(work func(ctx context.Context, e *rotation.Engine) 
 	}
 	e.Sleep = nil
 	s.syncKeys()
-	go func() {
-		err := work(ctx, &e)
-		events <- rotDoneMsg{err}
-	}()
-	return tea.Batch(s.listen(), tickEverySecond())
+	run := func() tea.Msg {
+		go func() {
+			err := work(ctx, &e)
+			events <- rotDoneMsg{err}
+		}()
+		return <-events
+	}
+	return tea.Batch(run, s.tickEverySecond())
 }
 
-func tickEverySecond() tea.Cmd {
-	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return rotTickMsg(t) })
+func (s *rotateScreen) tickEverySecond() tea.Cmd {
+	return s.d.clock.after(time.Second, func(t time.Time) tea.Msg { return rotTickMsg(t) })
 }
 
 func (s *rotateScreen) start() tea.Cmd {
@@ -186,6 +230,8 @@ var errRolledBack = errors.New("rolled back")
 
 func (s *rotateScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case rotationLoadedMsg:
+		return s.loaded(msg)
 	case tea.KeyMsg:
 		return s.updateKey(msg)
 	case rotOutputMsg:
@@ -215,7 +261,7 @@ func (s *rotateScreen) Update(msg tea.Msg) tea.Cmd {
 	case rotTickMsg:
 		s.now = time.Time(msg)
 		if s.phase == phaseRunning || s.phase == phaseAsking {
-			return tickEverySecond()
+			return s.tickEverySecond()
 		}
 	}
 	return nil
@@ -273,7 +319,7 @@ func (s *rotateScreen) updateKey(km tea.KeyMsg) tea.Cmd {
 	case phasePlan, phaseStopped:
 		switch {
 		case key.Matches(km, s.keys.Back):
-			return func() tea.Msg { return closeRotationMsg{} }
+			return s.close()
 		case key.Matches(km, s.keys.Start) && s.keys.Start.Enabled():
 			return s.start()
 		case key.Matches(km, s.keys.Rollback) && s.keys.Rollback.Enabled():
@@ -302,20 +348,23 @@ func (s *rotateScreen) updateKey(km tea.KeyMsg) tea.Cmd {
 	case phaseDone:
 		switch {
 		case key.Matches(km, s.keys.Back):
-			return func() tea.Msg { return closeRotationMsg{} }
+			return s.close()
 		case key.Matches(km, s.keys.Next):
-			return func() tea.Msg { return nextDueMsg{after: s.path} }
+			after := s.path
+			return tea.Batch(pop(s), func() tea.Msg { return nextDueMsg{after} })
 		}
 	}
 	return nil
 }
 
-// closeRotationMsg asks the root to close the wizard; nextDueMsg to open
-// the wizard of the next secret that needs rotating.
-type (
-	closeRotationMsg struct{}
-	nextDueMsg       struct{ after string }
-)
+// close leaves the wizard; the screens below read what it changed.
+func (s *rotateScreen) close() tea.Cmd {
+	return tea.Batch(pop(s), storeChanged)
+}
+
+// nextDueMsg asks the inventory for the wizard of the next secret that
+// needs rotating.
+type nextDueMsg struct{ after string }
 
 // busy reports whether the engine runs: leaving or quitting then would
 // stop it in the middle of a step.

@@ -31,7 +31,7 @@ rollback:
 // runbook is text.
 func wizardHarness(t *testing.T, text string) *harness {
 	h := newHarness(t, 120, 40)
-	h.m.opts.Environ = []string{"PATH=" + os.Getenv("PATH")}
+	h.m.deps.environ = []string{"PATH=" + os.Getenv("PATH")}
 	if err := os.WriteFile(filepath.Join(h.s.Dir, "runbooks", "quick.yaml"), []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func wizardHarness(t *testing.T, text string) *harness {
 		t.Fatal(err)
 	}
 	h.keys("enter", "R")
-	if h.m.rotate == nil || h.m.rotate.phase != phasePlan {
+	if h.rotate() == nil || h.rotate().phase != phasePlan {
 		t.Fatalf("R did not open the wizard:\n%s", h.m.View())
 	}
 	return h
@@ -60,7 +60,7 @@ func TestTheWizardRotatesStepByStep(t *testing.T) {
 	h.keys("enter")
 	view = h.m.View()
 	t.Run("golden asking", func(t *testing.T) { golden.RequireEqual(t, []byte(h.m.View())) })
-	if h.m.rotate.phase != phaseAsking || !strings.Contains(view, "? Old one revoked?") || !strings.Contains(view, "y yes, done") {
+	if h.rotate().phase != phaseAsking || !strings.Contains(view, "? Old one revoked?") || !strings.Contains(view, "y yes, done") {
 		t.Fatalf("not asking:\n%s", view)
 	}
 	for _, want := range []string{"✓ 1. apply", "✓ 2. promote", "✓ 3. overlap", "› 4. revoke", "applying *** over ***"} {
@@ -77,7 +77,7 @@ func TestTheWizardRotatesStepByStep(t *testing.T) {
 	}
 	h.keys("y")
 	view = h.m.View()
-	if h.m.rotate.phase != phaseDone || !strings.Contains(view, "rotated prod/db/password: the new value is current") || !strings.Contains(view, "✓ 4. revoke") {
+	if h.rotate().phase != phaseDone || !strings.Contains(view, "rotated prod/db/password: the new value is current") || !strings.Contains(view, "✓ 4. revoke") {
 		t.Fatalf("after yes:\n%s", view)
 	}
 	if got := h.value("prod/db/password"); len(got) != 20 {
@@ -88,7 +88,7 @@ func TestTheWizardRotatesStepByStep(t *testing.T) {
 		t.Fatalf("previous: %v", err)
 	}
 	h.keys("esc")
-	if h.m.rotate != nil || h.m.detail == nil {
+	if h.rotate() != nil || h.detail() == nil {
 		t.Fatal("esc did not go back to the secret")
 	}
 	if !strings.Contains(h.audit(), `"action":"rotate-finish","path":"prod/db/password"`) {
@@ -99,7 +99,7 @@ func TestTheWizardRotatesStepByStep(t *testing.T) {
 func TestTheWizardStopsResumesAndRollsBack(t *testing.T) {
 	h := wizardHarness(t, wizardRunbook)
 	h.keys("enter", "n") // not yet
-	if h.m.rotate.phase != phaseStopped || !strings.Contains(h.m.View(), "a step was not confirmed") {
+	if h.rotate().phase != phaseStopped || !strings.Contains(h.m.View(), "a step was not confirmed") {
 		t.Fatalf("after no:\n%s", h.m.View())
 	}
 	h.keys("esc") // leave; the rotation waits in the file
@@ -152,17 +152,17 @@ func TestTheDueViewAndNext(t *testing.T) {
 	if !strings.Contains(h.m.View(), "2 secrets need rotating, most urgent first") {
 		t.Fatalf("view:\n%s", h.m.View())
 	}
-	h.m.opts.Environ = []string{"PATH=" + os.Getenv("PATH")}
+	h.m.deps.environ = []string{"PATH=" + os.Getenv("PATH")}
 	h.keys("R")
-	if h.m.rotate == nil || h.m.rotate.path != "prod/db/password" {
+	if h.rotate() == nil || h.rotate().path != "prod/db/password" {
 		t.Fatal("R did not open the most urgent")
 	}
 	h.keys("enter") // no runbook: one step
-	if h.m.rotate.phase != phaseDone {
+	if h.rotate().phase != phaseDone {
 		t.Fatalf("one-step rotation:\n%s", h.m.View())
 	}
 	h.keys("N")
-	if h.m.rotate == nil || h.m.rotate.path != "prod/kafka/sasl" {
+	if h.rotate() == nil || h.rotate().path != "prod/kafka/sasl" {
 		t.Fatalf("N did not open the next due secret:\n%s", h.m.View())
 	}
 	h.keys("esc")
@@ -177,7 +177,7 @@ func TestTheDueViewAndNext(t *testing.T) {
 func TestAStopBeforeAnyStepCanBeRolledBack(t *testing.T) {
 	h := wizardHarness(t, "name: quick\nsteps:\n  - name: promote\napprove: bob\n")
 	h.keys("enter")
-	if h.m.rotate.phase != phaseStopped || !strings.Contains(h.m.View(), "needs an approval before promote by bob") {
+	if h.rotate().phase != phaseStopped || !strings.Contains(h.m.View(), "needs an approval before promote by bob") {
 		t.Fatalf("view:\n%s", h.m.View())
 	}
 	if view := h.m.View(); !strings.Contains(view, "x roll back") || !strings.Contains(view, "enter resume") {

@@ -18,8 +18,8 @@ import (
 // metadata. Each validates as the user types and saves through the store in
 // a command; the outcome comes back as a savedMsg.
 
-// savedMsg reports a save. On success the root closes the form, reloads
-// the inventory and opens the secret.
+// savedMsg reports a save to the form. On success the form closes, the
+// inventory and the secret are read again, and a new secret opens.
 type savedMsg struct {
 	path string
 	text string // what the footer says
@@ -40,12 +40,12 @@ type metaFields struct {
 	owner, description, tags, every, runbook *field
 }
 
-func (m *Model) addMetaFields(f *form, sec *inventory.Secret) metaFields {
+func addMetaFields(f *form, sec *inventory.Secret, known []string) metaFields {
 	runbook := noRunbook
 	if sec.Rotation.Runbook != "" {
 		runbook = sec.Rotation.Runbook
 	}
-	runbooks := append([]string{noRunbook}, m.runbooks...)
+	runbooks := append([]string{noRunbook}, known...)
 	if !slices.Contains(runbooks, runbook) {
 		runbooks = append(runbooks, runbook) // missing from runbooks/: keep it visible
 	}
@@ -169,26 +169,39 @@ func (vf valueFields) take() (value func() ([]byte, error), none bool) {
 	return nil, true
 }
 
-// newSecretForm creates a secret, with or without a first value.
-func (m *Model) newSecretForm() *form {
-	f := newForm(m.styles, "New secret", m.width)
-	s := m.opts.Store
+// withActor saves in a command as the operator; without an identity the
+// save fails with the reason.
+func (d *deps) withActor(do func(store.Act) tea.Msg) tea.Cmd {
+	if err := d.who.missing(); err != nil {
+		return func() tea.Msg { return savedMsg{err: err} }
+	}
+	d.busy.start("saving")
+	act := d.act()
+	return func() tea.Msg { return do(act) }
+}
+
+// newSecretForm creates a secret, with or without a first value, and
+// opens it.
+func newSecretForm(d *deps, inv *inventoryScreen, width int) *form {
+	f := newForm(d, "New secret", width)
+	f.opens = func(path string) tea.Cmd { return openDetail(d, path, nil, nil) }
+	s := d.store
 	envs := strings.Join(s.Config.Environments, ", ")
 	path := f.text("Path", "", "e.g. prod/db/password", "env/…/name, lower case; env is one of "+envs, func(p string) error {
 		if err := s.ValidatePath(p); err != nil {
 			return err
 		}
-		if m.inv.has(p) {
+		if inv.has(p) {
 			return fmt.Errorf("%s exists already: open it from the inventory to change it", p)
 		}
 		return nil
 	})
-	meta := m.addMetaFields(f, &inventory.Secret{Rotation: inventory.Rotation{Every: inventory.Every{N: 90, Unit: 'd'}}})
+	meta := addMetaFields(f, &inventory.Secret{Rotation: inventory.Rotation{Every: inventory.Every{N: 90, Unit: 'd'}}}, inv.runbooks)
 	val := addValueFields(f, []string{sourceGenerate, sourceType, sourceLater})
 	f.save = func() tea.Cmd {
 		p, mv := path.value(), meta.values()
 		value, none := val.take()
-		return m.withActor(func(act store.Act) tea.Msg {
+		return d.withActor(func(act store.Act) tea.Msg {
 			if none {
 				_, err := s.Create(p, act, mv.apply)
 				return savedMsg{path: p, text: "created " + p + " without a value (v sets one)", err: err}
@@ -211,13 +224,13 @@ func (m *Model) newSecretForm() *form {
 }
 
 // setValueForm sets a new current value: a rotation in one step.
-func (m *Model) setValueForm(sec *inventory.Secret) *form {
-	f := newForm(m.styles, "New value for "+sec.Path, m.width)
+func setValueForm(d *deps, sec *inventory.Secret, width int) *form {
+	f := newForm(d, "New value for "+sec.Path, width)
 	val := addValueFields(f, []string{sourceGenerate, sourceType})
-	s, p := m.opts.Store, sec.Path
+	s, p := d.store, sec.Path
 	f.save = func() tea.Cmd {
 		value, _ := val.take()
-		return m.withActor(func(act store.Act) tea.Msg {
+		return d.withActor(func(act store.Act) tea.Msg {
 			v, err := value()
 			if err != nil {
 				return savedMsg{err: err}
@@ -231,13 +244,13 @@ func (m *Model) setValueForm(sec *inventory.Secret) *form {
 }
 
 // editForm changes a secret's owner, description, tags and policy.
-func (m *Model) editForm(sec *inventory.Secret) *form {
-	f := newForm(m.styles, "Edit "+sec.Path, m.width)
-	meta := m.addMetaFields(f, sec)
-	s, p := m.opts.Store, sec.Path
+func editForm(d *deps, sec *inventory.Secret, runbooks []string, width int) *form {
+	f := newForm(d, "Edit "+sec.Path, width)
+	meta := addMetaFields(f, sec, runbooks)
+	s, p := d.store, sec.Path
 	f.save = func() tea.Cmd {
 		mv := meta.values()
-		return m.withActor(func(act store.Act) tea.Msg {
+		return d.withActor(func(act store.Act) tea.Msg {
 			_, err := s.Edit(p, act, mv.apply)
 			return savedMsg{path: p, text: "saved " + p, err: err}
 		})

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 
@@ -18,20 +17,11 @@ func (m *Model) View() string {
 	if m.width < minWidth || m.height < minHeight {
 		return fmt.Sprintf("Terminal too small: %d×%d.\nThe workbench needs at least %d×%d.\nResize it, or press q to quit.", m.width, m.height, minWidth, minHeight)
 	}
-	var body string
-	switch {
-	case m.showHelp:
+	body := m.top().View()
+	if m.showHelp {
 		body = m.helpView()
-	case m.form != nil:
-		body = m.form.View()
-	case m.rotate != nil:
-		body = m.rotate.View()
-	case m.detail != nil:
-		body = m.detail.View()
-	default:
-		body = m.inv.View()
 	}
-	h := m.height - 2
+	h := m.bodyHeight()
 	body = lipgloss.NewStyle().Width(m.width).MaxWidth(m.width).Height(h).MaxHeight(h).Render(body)
 	return m.headerView() + "\n" + body + "\n" + m.footerView()
 }
@@ -39,18 +29,18 @@ func (m *Model) View() string {
 // headerView names the store and the identity in use, and counts what
 // needs action.
 func (m *Model) headerView() string {
-	st := m.styles
+	st := m.deps.styles
 	who := "identity: looking in the keyring…"
 	switch {
-	case m.identity != nil:
-		who = fmt.Sprintf("%s (%s)", m.actor, m.identity.Source)
-	case m.identityOK:
+	case m.deps.who.id != nil:
+		who = fmt.Sprintf("%s (%s)", m.deps.who.actor, m.deps.who.id.Source)
+	case m.deps.who.resolved:
 		who = "no identity: values stay sealed"
 	}
 	stat := func(s inventory.Status) string {
 		return st.Status(s).Render(fmt.Sprintf("%s %d %s", statusSymbols[s], m.inv.counts[s], s))
 	}
-	left := st.HeaderTitle.Render("cabinet") + " " + st.Header.Render(m.opts.Name+" · "+who)
+	left := st.HeaderTitle.Render("cabinet") + " " + st.Header.Render(m.name+" · "+who)
 	right := strings.Join([]string{stat(inventory.StatusOverdue), stat(inventory.StatusDue), stat(inventory.StatusExposed)}, "  ")
 	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
@@ -62,19 +52,19 @@ func (m *Model) headerView() string {
 // footerView shows what is running, the last outcome, or the most useful
 // keys of the active screen.
 func (m *Model) footerView() string {
-	st := m.styles
+	st := m.deps.styles
 	switch {
-	case m.busy != "":
-		return m.spinner.View() + " " + st.Muted.Render(m.busy+"…")
+	case m.deps.busy.what != "":
+		return m.spinner.View() + " " + st.Muted.Render(m.deps.busy.what+"…")
 	case m.flash != "" && m.flashErr:
 		return st.Error.Render(cut("✖ "+m.flash, m.width))
 	case m.flash != "":
 		return st.Hint.Render(cut(m.flash, m.width))
 	}
-	keys := m.screenKeys().ShortHelp()
+	keys := m.top().Keys().ShortHelp()
 	switch {
-	case m.typing():
-	case m.rotate != nil && m.rotate.busy():
+	case m.top().Typing():
+	case m.stillRunning() != "":
 		keys = append(keys, m.keys.Help) // q waits for the step; ctrl+c still quits
 	default:
 		keys = append(keys, m.keys.Help, m.keys.Quit)
@@ -82,37 +72,13 @@ func (m *Model) footerView() string {
 	return m.help.ShortHelpView(keys)
 }
 
-func (m *Model) screenKeys() help.KeyMap {
-	switch {
-	case m.form != nil:
-		return m.form.keys
-	case m.rotate != nil:
-		return m.rotate.keys
-	case m.detail != nil:
-		return m.detail.keys
-	}
-	return m.inv.keys
-}
-
-func (m *Model) screenName() string {
-	switch {
-	case m.form != nil:
-		return "form"
-	case m.rotate != nil:
-		return "rotation"
-	case m.detail != nil:
-		return "secret"
-	}
-	return "inventory"
-}
-
 // helpView lists every key of the active screen, then what the status
 // words and symbols mean.
 func (m *Model) helpView() string {
-	st := m.styles
-	groups := append(m.screenKeys().FullHelp(), []key.Binding{m.keys.Help, m.keys.Quit, m.keys.ForceQuit})
+	st := m.deps.styles
+	groups := append(m.top().Keys().FullHelp(), []key.Binding{m.keys.Help, m.keys.Quit, m.keys.ForceQuit})
 	var b strings.Builder
-	b.WriteString(st.Title.Render("Keys: "+m.screenName()) + "\n\n")
+	b.WriteString(st.Title.Render("Keys: "+m.top().Title()) + "\n\n")
 	b.WriteString(m.help.FullHelpView(groups) + "\n\n")
 	b.WriteString(st.Title.Render("Status") + "\n\n")
 	for _, s := range statusOrder {
