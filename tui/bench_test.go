@@ -58,8 +58,6 @@ func benchModel(b *testing.B, n int) *Model {
 	return m
 }
 
-func runeKey(r rune) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}} }
-
 // BenchmarkFilterKeystroke100k is one key typed into the filter of a
 // 100,000-secret inventory and the screen drawn again: the first key of a
 // query, which scans every row (the worst case), then Backspace, which

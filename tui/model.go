@@ -191,6 +191,9 @@ func (m *Model) removeAbove(s screen) {
 // updateKey handles the keys every screen shares, then hands the key to
 // the top screen.
 func (m *Model) updateKey(km tea.KeyMsg) tea.Cmd {
+	if isBurst(km) && !m.top().Typing() {
+		return m.updateBurst(km)
+	}
 	if key.Matches(km, m.keys.ForceQuit) {
 		return tea.Quit
 	}
@@ -220,6 +223,39 @@ func (m *Model) updateKey(km tea.KeyMsg) tea.Cmd {
 		m.flash, m.flashErr = "", false
 	}
 	return m.top().Update(km)
+}
+
+// isBurst reports whether km holds several characters: bubbletea
+// delivers what arrives in one read (fast typing, a paste, tmux send-keys)
+// as one key.
+func isBurst(km tea.KeyMsg) bool {
+	return km.Type == tea.KeyRunes && len(km.Runes) > 1 && !km.Alt
+}
+
+// updateBurst handles a burst one key at a time, so that jjj moves three
+// rows. A key can make the top screen start typing (/ opens the filter):
+// the rest of the burst is then its text, in one message.
+func (m *Model) updateBurst(km tea.KeyMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	for i, r := range km.Runes {
+		if m.top().Typing() {
+			rest := km
+			rest.Runes = km.Runes[i:]
+			cmds = append(cmds, m.updateKey(rest))
+			break
+		}
+		cmds = append(cmds, m.updateKey(runeKey(r)))
+	}
+	return tea.Batch(cmds...)
+}
+
+// runeKey is the key of one character, as bubbletea reports it when it
+// arrives alone.
+func runeKey(r rune) tea.KeyMsg {
+	if r == ' ' {
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{r}}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}
 }
 
 // quit quits, unless a screen is in the middle of something that quitting

@@ -114,6 +114,13 @@ func (p *Pane) Type(text string) {
 	}
 }
 
+// Burst types text in one send-keys, so that it reaches the program in
+// one read, as fast typing, a paste or a slow link deliver it.
+func (p *Pane) Burst(text string) {
+	p.t.Helper()
+	p.tmux("send-keys", "-t", "t", "-l", "--", text)
+}
+
 // Screen is the pane as plain text, one line per row.
 func (p *Pane) Screen() string {
 	p.t.Helper()
