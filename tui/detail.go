@@ -87,13 +87,15 @@ func newDetailScreen(d *deps, loaded detailLoadedMsg) *detailScreen {
 	return s
 }
 
-// show puts a loaded secret on screen, hidden.
+// show puts a loaded secret on screen; a value revealed before is hidden,
+// as the old screen's was when a reload replaced it.
 func (s *detailScreen) show(loaded detailLoadedMsg) {
 	s.sec, s.scope, s.readers, s.runbook, s.runbooks = loaded.sec, loaded.scope, loaded.readers, loaded.runbook, loaded.runbooks
 	s.now, s.warning = s.d.clock.now(), s.d.store.Config.Warning
 	s.hide()
 }
 
+// Init ends the "opening" that openDetail started: the secret is loaded.
 func (s *detailScreen) Init() tea.Cmd {
 	s.d.busy.stop()
 	return nil
