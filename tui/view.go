@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/mattn/go-runewidth"
 
 	"github.com/cabinethq/cabinet/inventory"
 )
@@ -26,9 +27,48 @@ func (m *Model) View() string {
 	return m.headerView() + "\n" + body + "\n" + m.footerView()
 }
 
-// headerView names the store and the identity in use, and counts what
-// needs action.
+// headerView counts what needs action and names the store and the
+// identity in use. The counts always show: at 80 columns or fewer the
+// names are shortened first, and only a terminal too narrow for the counts
+// in words gets them as symbols and numbers.
 func (m *Model) headerView() string {
+	st := m.deps.styles
+	title := st.HeaderTitle.Render("cabinet") + " "
+	counts := m.headerCounts(true)
+	room := m.width - lipgloss.Width(title) - lipgloss.Width(counts) - 1
+	if room < 0 {
+		counts = m.headerCounts(false)
+		room = m.width - lipgloss.Width(title) - lipgloss.Width(counts) - 1
+	}
+	names := m.headerNames(max(room, 0))
+	gap := m.width - lipgloss.Width(title) - lipgloss.Width(names) - lipgloss.Width(counts)
+	return cut(title+names+strings.Repeat(" ", max(gap, 1))+counts, m.width)
+}
+
+// headerStatuses are the statuses the header counts, in its order.
+var headerStatuses = []inventory.Status{inventory.StatusOverdue, inventory.StatusDue, inventory.StatusExposed, inventory.StatusRotating}
+
+// headerCounts is "✖ 6 overdue  ▲ 4 due…", or without the words.
+func (m *Model) headerCounts(words bool) string {
+	st := m.deps.styles
+	parts := make([]string, len(headerStatuses))
+	for i, s := range headerStatuses {
+		text := fmt.Sprintf("%s %d", statusSymbols[s], m.inv.counts[s])
+		if words {
+			text += " " + string(s)
+		}
+		parts[i] = st.Status(s).Render(text)
+	}
+	sep := "  "
+	if !words {
+		sep = " "
+	}
+	return strings.Join(parts, sep)
+}
+
+// headerNames is "store · identity" in at most room cells: the identity
+// is shortened first, then the store's name.
+func (m *Model) headerNames(room int) string {
 	st := m.deps.styles
 	who := "identity: looking in the keyring…"
 	switch {
@@ -37,16 +77,11 @@ func (m *Model) headerView() string {
 	case m.deps.who.resolved:
 		who = "no identity: values stay sealed"
 	}
-	stat := func(s inventory.Status) string {
-		return st.Status(s).Render(fmt.Sprintf("%s %d %s", statusSymbols[s], m.inv.counts[s], s))
+	name := m.name
+	if w := runewidth.StringWidth(name + " · " + who); w > room {
+		who = cut(who, max(room-runewidth.StringWidth(name+" · "), min(runewidth.StringWidth(who), 8)))
 	}
-	left := st.HeaderTitle.Render("cabinet") + " " + st.Header.Render(m.name+" · "+who)
-	right := strings.Join([]string{stat(inventory.StatusOverdue), stat(inventory.StatusDue), stat(inventory.StatusExposed)}, "  ")
-	gap := m.width - lipgloss.Width(left) - lipgloss.Width(right)
-	if gap < 1 {
-		return cut(left, m.width)
-	}
-	return left + strings.Repeat(" ", gap) + right
+	return st.Header.Render(cut(name+" · "+who, room))
 }
 
 // footerView shows what is running, the last outcome, or the most useful
