@@ -55,6 +55,7 @@ type Model struct {
 	inv      *inventoryScreen // the bottom of the stack, whose counts the header shows
 	stack    []screen
 	showHelp bool
+	helpTop  int // the first line of the help shown, when it is taller than the screen
 	width    int
 	height   int
 	flash    string // the last outcome or error, in the footer
@@ -207,12 +208,13 @@ func (m *Model) updateKey(km tea.KeyMsg) tea.Cmd {
 	if !typing {
 		switch {
 		case key.Matches(km, m.keys.Help):
-			m.showHelp = !m.showHelp
+			m.showHelp, m.helpTop = !m.showHelp, 0
 			return nil
 		case m.showHelp && (km.Type == tea.KeyEsc || key.Matches(km, m.keys.Quit)):
 			m.showHelp = false
 			return nil
 		case m.showHelp:
+			m.scrollHelp(km)
 			return nil
 		case key.Matches(km, m.keys.Quit):
 			return m.quit()

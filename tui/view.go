@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/mattn/go-runewidth"
 
@@ -18,11 +19,11 @@ func (m *Model) View() string {
 	if m.width < minWidth || m.height < minHeight {
 		return fmt.Sprintf("Terminal too small: %d×%d.\nThe workbench needs at least %d×%d.\nResize it, or press q to quit.", m.width, m.height, minWidth, minHeight)
 	}
+	h := m.bodyHeight()
 	body := m.top().View()
 	if m.showHelp {
-		body = m.helpView()
+		body = m.helpWindow(h)
 	}
-	h := m.bodyHeight()
 	body = lipgloss.NewStyle().Width(m.width).MaxWidth(m.width).Height(h).MaxHeight(h).Render(body)
 	return m.headerView() + "\n" + body + "\n" + m.footerView()
 }
@@ -114,13 +115,72 @@ func (m *Model) helpView() string {
 	groups := append(m.top().Keys().FullHelp(), []key.Binding{m.keys.Help, m.keys.Quit, m.keys.ForceQuit})
 	var b strings.Builder
 	b.WriteString(st.Title.Render("Keys: "+m.top().Title()) + "\n\n")
-	b.WriteString(m.help.FullHelpView(groups) + "\n\n")
+	b.WriteString(m.flowHelp(groups) + "\n\n")
 	b.WriteString(st.Title.Render("Status") + "\n\n")
 	for _, s := range statusOrder {
 		b.WriteString("  " + st.Status(s).Render(pad(statusSymbols[s]+" "+statusWords[s], 14)) + st.Muted.Render(statusMeaning[s]) + "\n")
 	}
 	b.WriteString("\n" + st.Muted.Render("? or esc closes this help"))
 	return b.String()
+}
+
+// flowHelp lays the key groups out as columns side by side while they
+// fit the width, and starts a new row of columns when they do not, so that
+// no key is cut off on a narrow terminal.
+func (m *Model) flowHelp(groups [][]key.Binding) string {
+	h := m.help
+	h.Width = 0 // each group whole; the rows below keep to the width
+	var rows, row []string
+	width := 0
+	for _, g := range groups {
+		col := h.FullHelpView([][]key.Binding{g})
+		w := lipgloss.Width(col)
+		if len(row) > 0 && width+w+4 > m.width {
+			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+			row, width = nil, 0
+		}
+		if len(row) > 0 {
+			col = lipgloss.NewStyle().PaddingLeft(4).Render(col)
+			w += 4
+		}
+		row, width = append(row, col), width+w
+	}
+	rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	return strings.Join(rows, "\n\n")
+}
+
+// helpWindow is the part of the help that fits in h lines, from helpTop,
+// with a last line that says how to see the rest.
+func (m *Model) helpWindow(h int) string {
+	// Wrapped to the width first, so that a line counts as it is shown.
+	lines := strings.Split(lipgloss.NewStyle().Width(m.width).Render(m.helpView()), "\n")
+	if len(lines) <= h {
+		return strings.Join(lines, "\n")
+	}
+	m.helpTop = min(max(m.helpTop, 0), len(lines)-(h-1))
+	shown := lines[m.helpTop : m.helpTop+h-1]
+	more := fmt.Sprintf("↑/↓ scroll the help · lines %d–%d of %d", m.helpTop+1, m.helpTop+len(shown), len(lines))
+	return strings.Join(append(shown, m.deps.styles.Muted.Render(more)), "\n")
+}
+
+// scrollHelp moves the help up or down a line or a page; helpWindow keeps
+// it in range.
+func (m *Model) scrollHelp(km tea.KeyMsg) {
+	page := max(m.bodyHeight()-2, 1)
+	switch km.String() {
+	case "down", "j":
+		m.helpTop++
+	case "up", "k":
+		m.helpTop--
+	case "pgdown", " ", "ctrl+d":
+		m.helpTop += page
+	case "pgup", "ctrl+u":
+		m.helpTop -= page
+	case "home", "g":
+		m.helpTop = 0
+	case "end", "G":
+		m.helpTop = 1 << 20
+	}
 }
 
 var statusMeaning = map[inventory.Status]string{
