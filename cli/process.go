@@ -43,7 +43,10 @@ func (a *App) setUpWorkbench(noColor bool) []byte {
 		debug.SetMemoryLimit(workbenchMemoryLimit)
 	}
 	if noColor {
-		lipgloss.SetColorProfile(termenv.Ascii)
+		// The plain styles hold no colour; the ANSI profile keeps their
+		// bold, reverse and faint, so that the selected row, the cursor and
+		// a placeholder still show (the Ascii profile would drop them).
+		lipgloss.SetColorProfile(termenv.ANSI)
 		return nil
 	}
 	bg := a.askBackground()

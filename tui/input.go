@@ -16,7 +16,7 @@ func newInput(styles *themes.Styles, prompt, placeholder string) textinput.Model
 	ti.Placeholder = placeholder
 	ti.PromptStyle = styles.FilterPrompt
 	ti.TextStyle = styles.FilterText
-	ti.PlaceholderStyle = styles.Muted
+	ti.PlaceholderStyle = styles.Placeholder
 	ti.Cursor.SetMode(cursor.CursorStatic)
 	return ti
 }
