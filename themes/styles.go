@@ -80,8 +80,8 @@ func NewFor(r *lipgloss.Renderer, t Theme) Styles {
 		FilterText:   st(t.Text),
 		// Underlined as well as coloured, so that the match shows without
 		// colour (NO_COLOR) and on the selected row, whose colours win.
-		Match: st(t.Accent).Bold(true).Underline(true),
-		Placeholder:  st(t.Muted).Italic(true),
+		Match:       st(t.Accent).Bold(true).Underline(true),
+		Placeholder: st(t.Muted).Italic(true),
 
 		Error: st(t.Danger).Bold(true),
 		Hint:  st(t.Muted).Italic(true),
