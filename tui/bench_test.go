@@ -53,7 +53,7 @@ func benchModel(b *testing.B, n int) *Model {
 	s := &store.Store{Config: store.Config{Environments: inventory.DefaultEnvironments, Warning: inventory.DefaultWarning}}
 	m := New(Options{Store: s, Name: "bench", Now: func() time.Time { return testNow }, Styles: themes.Plain()})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-	m.Update(inventoryLoadedMsg{listing: newListing(syntheticSecrets(n), testNow, inventory.DefaultWarning, byDeadline)})
+	m.Update(inventoryLoadedMsg{listing: newListing(syntheticSecrets(n), testNow, inventory.DefaultWarning, sortOrder{})})
 	m.Update(identityMsg{err: fmt.Errorf("none")})
 	return m
 }
@@ -107,7 +107,7 @@ func BenchmarkLoad100k(b *testing.B) {
 	var m *Model
 	for i := 0; i < b.N; i++ {
 		m = benchModel(b, 0)
-		m.Update(inventoryLoadedMsg{listing: newListing(secrets, testNow, inventory.DefaultWarning, byDeadline)})
+		m.Update(inventoryLoadedMsg{listing: newListing(secrets, testNow, inventory.DefaultWarning, sortOrder{})})
 	}
 	b.StopTimer()
 	secrets = nil
@@ -122,7 +122,7 @@ func BenchmarkLoad100k(b *testing.B) {
 // UI goroutine: the root's Update with a loaded listing.
 func BenchmarkReload100kUpdate(b *testing.B) {
 	m := benchModel(b, 0)
-	l := newListing(syntheticSecrets(100_000), testNow, inventory.DefaultWarning, byDeadline)
+	l := newListing(syntheticSecrets(100_000), testNow, inventory.DefaultWarning, sortOrder{})
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		m.Update(inventoryLoadedMsg{listing: l})

@@ -29,10 +29,11 @@ type inventoryScreen struct {
 	counts   map[inventory.Status]int
 	perEnv   map[string]int
 	envs     []string // the tabs: "" (all), then the store's environments
-	shown    []int    // indexes into all that pass the environment and filter
+	shown    []int    // indexes into all that pass the environment and filter, best match first
+	hits     []int    // the same, in the order of all, for the next keystroke to narrow
 	cursor   int      // index into shown
 	offset   int      // first shown row on screen
-	sort     sortMode
+	sort     sortOrder
 	env      int // index into envs
 	filter   textinput.Model
 	dueOnly  bool   // the due view: what needs rotating, most urgent first
@@ -109,22 +110,22 @@ func (s *inventoryScreen) SetSize(w, h int) {
 // read it, so that a reload of 100,000 secrets costs the UI nothing.
 type listing struct {
 	rows   []row
-	sorted sortMode
+	sorted sortOrder
 	paths  map[string]bool
 	counts map[inventory.Status]int
 	perEnv map[string]int
 }
 
-// newListing makes the rows of secrets, sorted by mode, with their counts.
-func newListing(secrets []inventory.Secret, now time.Time, warning time.Duration, mode sortMode) listing {
-	l := listing{rows: newRows(secrets, now, warning), sorted: mode,
+// newListing makes the rows of secrets, sorted by order, with their counts.
+func newListing(secrets []inventory.Secret, now time.Time, warning time.Duration, order sortOrder) listing {
+	l := listing{rows: newRows(secrets, now, warning), sorted: order,
 		paths: make(map[string]bool, len(secrets)), counts: map[inventory.Status]int{}, perEnv: map[string]int{}}
 	for i := range l.rows {
 		l.paths[l.rows[i].path] = true
 		l.counts[l.rows[i].status]++
 		l.perEnv[l.rows[i].env]++
 	}
-	sortRows(l.rows, mode)
+	sortRows(l.rows, order)
 	return l
 }
 
@@ -166,35 +167,32 @@ func (s *inventoryScreen) selectPath(path string) {
 	}
 }
 
-// refilter recomputes the shown rows. When the query only grew, it narrows
-// the rows already shown instead of scanning the whole inventory, which
-// keeps typing a filter on a large store fast.
-func (s *inventoryScreen) refilter(full bool) {
-	q := strings.ToLower(strings.TrimSpace(s.filter.Value()))
+// refilter recomputes the shown rows, ranked when there is a query. When
+// the query only grew, it narrows the rows that matched before instead of
+// scanning the whole inventory, which keeps typing a filter on a large
+// store fast. It reports whether the query changed.
+func (s *inventoryScreen) refilter(full bool) bool {
+	words := queryWords(s.filter.Value())
+	q := strings.Join(words, " ")
+	changed := q != s.lastQ
 	env := s.envs[s.env]
-	narrow := !full && s.lastQ != "" && strings.HasPrefix(q, s.lastQ)
-	words := strings.Fields(q)
-	keep := func(i int) bool {
-		r := &s.all[i]
-		return (env == "" || r.env == env) && (!s.dueOnly || needsRotation(r.status)) && matches(r.key, words)
+	keep := func(r *row) bool {
+		return (env == "" || r.env == env) && (!s.dueOnly || needsRotation(r.status))
 	}
-	var shown []int
-	if narrow {
-		shown = s.shown[:0:0]
-		for _, i := range s.shown {
-			if keep(i) {
-				shown = append(shown, i)
-			}
-		}
-	} else {
-		shown = make([]int, 0, len(s.all))
-		for i := range s.all {
-			if keep(i) {
-				shown = append(shown, i)
-			}
-		}
+	candidates := s.hits
+	if full || s.lastQ == "" || !strings.HasPrefix(q, s.lastQ) {
+		candidates = everyRow(len(s.all))
 	}
-	s.shown, s.lastQ = shown, q
+	s.hits, s.shown = rankHits(s.all, candidates, words, keep)
+	s.lastQ = q
+	s.clampCursor()
+	return changed
+}
+
+// toFirst puts the cursor on the first row: the best hit of a new query,
+// the most urgent secret of the due view.
+func (s *inventoryScreen) toFirst() {
+	s.cursor, s.offset = 0, 0
 	s.clampCursor()
 }
 
@@ -251,10 +249,13 @@ func (s *inventoryScreen) updateKey(km tea.KeyMsg) tea.Cmd {
 	case key.Matches(km, s.keys.Filter):
 		return s.filter.Focus()
 	case key.Matches(km, s.keys.ClearFilter):
-		s.filter.SetValue("")
-		s.refilter(true)
+		s.clearFilter()
 	case key.Matches(km, s.keys.Sort):
-		s.setSort((s.sort + 1) % sortModes)
+		s.setSort(sortOrder{key: (s.sort.key + 1) % sortModes, desc: s.sort.desc})
+	case key.Matches(km, s.keys.Reload):
+		return s.load()
+	case key.Matches(km, s.keys.Reverse):
+		s.setSort(sortOrder{key: s.sort.key, desc: !s.sort.desc})
 	case key.Matches(km, s.keys.NextEnv):
 		s.setEnv(s.env + 1)
 	case key.Matches(km, s.keys.PrevEnv):
@@ -270,13 +271,39 @@ func (s *inventoryScreen) updateKey(km tea.KeyMsg) tea.Cmd {
 			return openRotation(s.d, r.path)
 		}
 	case key.Matches(km, s.keys.Due):
-		s.dueOnly = !s.dueOnly
-		if s.dueOnly {
-			s.setSort(byDeadline)
-		}
-		s.refilter(true)
+		s.toggleDue()
 	}
 	return nil
+}
+
+// toggleDue opens the due view on the most urgent secret, or leaves it
+// with the selection kept.
+func (s *inventoryScreen) toggleDue() {
+	s.dueOnly = !s.dueOnly
+	if !s.dueOnly {
+		s.keepSelection(func() { s.refilter(true) })
+		return
+	}
+	s.sort = sortOrder{key: byDeadline}
+	sortRows(s.all, s.sort)
+	s.refilter(true)
+	s.toFirst()
+}
+
+// keepSelection runs change, then selects the secret that was selected
+// before, if it is still shown.
+func (s *inventoryScreen) keepSelection(change func()) {
+	path := s.selectedPath()
+	change()
+	s.selectPath(path)
+}
+
+// clearFilter empties the filter, the selected secret staying selected.
+func (s *inventoryScreen) clearFilter() {
+	s.keepSelection(func() {
+		s.filter.SetValue("")
+		s.refilter(true)
+	})
 }
 
 // needsRotation reports whether a status asks for a rotation, or one is
@@ -320,28 +347,22 @@ func (s *inventoryScreen) openNextDue(after string) tea.Cmd {
 }
 
 // moreUrgent orders rows as the deadline sort does.
-func moreUrgent(a, b *row) bool {
-	if a.urgency != b.urgency {
-		return a.urgency < b.urgency
-	}
-	if a.hasDL && b.hasDL && !a.deadline.Equal(b.deadline) {
-		return a.deadline.Before(b.deadline)
-	}
-	return a.path < b.path
-}
+func moreUrgent(a, b *row) bool { return compareRows(a, b, byDeadline) < 0 }
 
-func (s *inventoryScreen) setSort(mode sortMode) {
-	path := s.selectedPath()
-	s.sort = mode
-	sortRows(s.all, s.sort)
-	s.refilter(true)
-	s.selectPath(path)
+func (s *inventoryScreen) setSort(order sortOrder) {
+	s.keepSelection(func() {
+		s.sort = order
+		sortRows(s.all, s.sort)
+		s.refilter(true)
+	})
 }
 
 func (s *inventoryScreen) setEnv(i int) {
 	n := len(s.envs)
-	s.env = (i + n) % n
-	s.refilter(true)
+	s.keepSelection(func() {
+		s.env = (i + n) % n
+		s.refilter(true)
+	})
 }
 
 // updateFilter types into the filter: Enter keeps it and goes back to the
@@ -350,8 +371,7 @@ func (s *inventoryScreen) updateFilter(km tea.KeyMsg) tea.Cmd {
 	switch km.Type {
 	case tea.KeyEsc:
 		s.filter.Blur()
-		s.filter.SetValue("")
-		s.refilter(true)
+		s.clearFilter()
 		return nil
 	case tea.KeyEnter:
 		s.filter.Blur()
@@ -365,7 +385,9 @@ func (s *inventoryScreen) updateFilter(km tea.KeyMsg) tea.Cmd {
 	}
 	var cmd tea.Cmd
 	s.filter, cmd = s.filter.Update(km)
-	s.refilter(false)
+	if s.refilter(false) {
+		s.toFirst()
+	}
 	return cmd
 }
 
@@ -398,7 +420,19 @@ func (s *inventoryScreen) tabsView() string {
 	return left + strings.Repeat(" ", gap) + right
 }
 
+// filterView is the filter or what the list shows, and where the cursor
+// is in it ("12/10000") at the right.
 func (s *inventoryScreen) filterView() string {
+	left := s.filterLine()
+	right := s.styles.Muted.Render(fmt.Sprintf("%d/%d", min(s.cursor+1, len(s.shown)), len(s.shown)))
+	gap := s.width - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return left
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+func (s *inventoryScreen) filterLine() string {
 	count := fmt.Sprintf("  %d of %d", len(s.shown), len(s.all))
 	switch {
 	case s.filtering():
@@ -435,23 +469,31 @@ func (s *inventoryScreen) tableView() string {
 	var b strings.Builder
 	b.WriteString(s.styles.TableHeader.Render(strings.Repeat(" ", colCursor) + pad("PATH", pathW) + " " + pad("OWNER", colOwner) + " " +
 		pad("VER", colVersion) + " " + pad("AGE", colAge) + " " + pad("DEADLINE", colDL) + " " + pad("STATUS", colStatus)))
+	words := queryWords(s.filter.Value())
 	end := min(len(s.shown), s.offset+s.listHeight())
 	for i := s.offset; i < end; i++ {
-		r := &s.all[s.shown[i]]
-		dl := "-"
-		if r.hasDL {
-			dl = r.deadline.Format("2006-01-02")
-		}
-		cells := pad(r.path, pathW) + " " + pad(r.owner, colOwner) + " " + pad(r.version, colVersion) + " " + pad(r.age, colAge) + " " + pad(dl, colDL) + " "
-		status := pad(r.statusT, colStatus)
 		b.WriteByte('\n')
-		if i == s.cursor {
-			b.WriteString(s.styles.SelectedRow.Render("▸ " + cells + status))
-		} else {
-			b.WriteString("  " + s.styles.Row.Render(cells) + s.styles.Status(r.status).Render(status))
-		}
+		b.WriteString(s.rowView(&s.all[s.shown[i]], i == s.cursor, pathW, words))
 	}
 	return b.String()
+}
+
+// rowView draws one row, the characters the filter's words match
+// highlighted in its path and owner.
+func (s *inventoryScreen) rowView(r *row, selected bool, pathW int, words []string) string {
+	dl := "-"
+	if r.hasDL {
+		dl = r.deadline.Format("2006-01-02")
+	}
+	rest := " " + pad(r.version, colVersion) + " " + pad(r.age, colAge) + " " + pad(dl, colDL) + " "
+	status := pad(r.statusT, colStatus)
+	base, hl, statusStyle, mark := s.styles.Row, s.styles.Match, s.styles.Status(r.status), "  "
+	if selected {
+		base, mark = s.styles.SelectedRow, "▸ "
+		hl, statusStyle = base.Inherit(hl), base
+	}
+	return base.Render(mark) + markedCell(r.path, pathW, matchMarks(r.path, words), base, hl) + base.Render(" ") +
+		markedCell(r.owner, colOwner, matchMarks(r.owner, words), base, hl) + base.Render(rest) + statusStyle.Render(status)
 }
 
 // pad cuts or pads text to exactly w cells.

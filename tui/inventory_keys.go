@@ -6,6 +6,7 @@ import "github.com/charmbracelet/bubbles/key"
 type inventoryKeys struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	Open, Filter, ClearFilter, Sort         key.Binding
+	Reverse, Reload                         key.Binding
 	NextEnv, PrevEnv, New, Rotate, Due      key.Binding
 }
 
@@ -21,6 +22,8 @@ func defaultInventoryKeys() inventoryKeys {
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
+		Reverse:     key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse the sort")),
+		Reload:      key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reload")),
 		NextEnv:     key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "environment")),
 		PrevEnv:     key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous environment")),
 		New:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")),
@@ -38,7 +41,7 @@ func (k inventoryKeys) ShortHelp() []key.Binding {
 func (k inventoryKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Open, k.Filter, k.ClearFilter, described(k.Sort, "sort by deadline, path or owner"),
+		{k.Open, k.Filter, k.ClearFilter, described(k.Sort, "sort by deadline, path or owner"), k.Reverse, described(k.Reload, "read the store again now"),
 			described(k.NextEnv, "next environment"), k.PrevEnv, described(k.New, "new secret"),
 			described(k.Rotate, "rotate the secret (its runbook, step by step)"), described(k.Due, "due view: what needs rotating, in order")},
 	}

@@ -103,6 +103,21 @@ const (
 
 func (s sortMode) String() string { return [...]string{"deadline", "path", "owner"}[s] }
 
+// sortOrder is a sort key and its direction: s cycles the key, S reverses.
+type sortOrder struct {
+	key  sortMode
+	desc bool // reversed: the least urgent, or z to a, first
+}
+
+// String names the key and the direction: "deadline ↑" puts the most
+// urgent first, "path ↑" a to z.
+func (o sortOrder) String() string {
+	if o.desc {
+		return o.key.String() + " ↓"
+	}
+	return o.key.String() + " ↑"
+}
+
 // statusOrder lists the statuses from the most urgent: the deadline sort
 // and the help follow it.
 var statusOrder = []inventory.Status{
@@ -115,45 +130,40 @@ func urgency(st inventory.Status) int {
 	return slices.Index(statusOrder, st)
 }
 
-// sortRows orders the rows by mode; ties go by path. Sorting the structs
+// sortRows orders the rows by order; ties go by path. Sorting the structs
 // in place with a comparison (no reflection) keeps loading 100,000 rows
-// fast.
-func sortRows(rows []row, mode sortMode) {
+// fast. Reversed, the whole order is reversed, ties too.
+func sortRows(rows []row, order sortOrder) {
 	slices.SortStableFunc(rows, func(a, b row) int {
-		switch mode {
-		case byOwner:
-			if c := strings.Compare(a.owner, b.owner); c != 0 {
+		if order.desc {
+			return compareRows(&b, &a, order.key)
+		}
+		return compareRows(&a, &b, order.key)
+	})
+}
+
+// compareRows orders a before b (-1) or after (1) by mode, then by path.
+func compareRows(a, b *row, mode sortMode) int {
+	switch mode {
+	case byOwner:
+		if c := strings.Compare(a.owner, b.owner); c != 0 {
+			return c
+		}
+	case byDeadline:
+		if c := cmp.Compare(a.urgency, b.urgency); c != 0 {
+			return c
+		}
+		if a.hasDL && b.hasDL {
+			if c := a.deadline.Compare(b.deadline); c != 0 {
 				return c
-			}
-		case byDeadline:
-			if c := cmp.Compare(a.urgency, b.urgency); c != 0 {
-				return c
-			}
-			if a.hasDL && b.hasDL {
-				if c := a.deadline.Compare(b.deadline); c != 0 {
-					return c
-				}
 			}
 		}
-		return strings.Compare(a.path, b.path)
-	})
+	}
+	return strings.Compare(a.path, b.path)
 }
 
 // fieldSep separates the fields of a row's filter key; no field holds it.
 const fieldSep = "\x00"
-
-// matches reports whether each word of a query is a fuzzy match (its
-// characters in order, as in fzf) within one field of key: "dtplt" finds
-// the owner data-platform but not a path that happens to hold a d, a t and
-// a p somewhere. The words are lower case.
-func matches(key string, words []string) bool {
-	for _, word := range words {
-		if !inOneField(key, word) {
-			return false
-		}
-	}
-	return true
-}
 
 // inOneField reports whether word is a subsequence of one NUL-separated
 // field of key.
