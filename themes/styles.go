@@ -29,6 +29,7 @@ type Styles struct {
 	FilterPrompt lipgloss.Style // the "/" prompt
 	FilterText   lipgloss.Style // what the user typed
 	Match        lipgloss.Style // the characters of a row that the filter matched
+	Placeholder  lipgloss.Style // an empty field's example text, told apart from typed text
 
 	Error lipgloss.Style // an error line
 	Hint  lipgloss.Style // the hint that goes with an error
@@ -79,7 +80,8 @@ func NewFor(r *lipgloss.Renderer, t Theme) Styles {
 		FilterText:   st(t.Text),
 		// Underlined as well as coloured, so that the match shows without
 		// colour (NO_COLOR) and on the selected row, whose colours win.
-		Match: st(t.Accent).Bold(true).Underline(true),
+		Match:       st(t.Accent).Bold(true).Underline(true),
+		Placeholder: st(t.Muted).Italic(true),
 
 		Error: st(t.Danger).Bold(true),
 		Hint:  st(t.Muted).Italic(true),
@@ -125,6 +127,8 @@ func PlainFor(r *lipgloss.Renderer) Styles {
 		Danger: none, Warning: none, OK: none, Info: none,
 	})
 	s.SelectedRow = r.NewStyle().Reverse(true).Bold(true)
+	// Without colour, faint italics tell an example from typed text.
+	s.Placeholder = r.NewStyle().Faint(true).Italic(true)
 	return s
 }
 
