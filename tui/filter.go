@@ -23,12 +23,40 @@ func queryWords(q string) []string {
 	return strings.Fields(strings.ToLower(strings.ReplaceAll(q, fieldSep, "")))
 }
 
-// rankOf is how well every word matches key (0 is best), or false if one
-// does not match at all.
-func rankOf(key string, words []string) (int, bool) {
+// byteSet has a bit for each byte value of s, modulo 64.
+func byteSet(s string) uint64 {
+	var set uint64
+	for i := 0; i < len(s); i++ {
+		set |= 1 << (s[i] & 63)
+	}
+	return set
+}
+
+// wordStarts lists the offsets in key where a word can start (the first
+// byte, and each one after a byte that ends words), one byte each; ""
+// if key is longer than a byte can point into.
+func wordStarts(key string) string {
+	if len(key) > 255 {
+		return ""
+	}
+	starts := make([]byte, 0, 16)
+	for i := 0; i < len(key); i++ {
+		if i == 0 || !isWordByte(key[i-1]) {
+			starts = append(starts, byte(i))
+		}
+	}
+	return string(starts)
+}
+
+// rankOf is how well every word matches r's key (0 is best), or false if
+// one does not match at all. need is the byteSet of the words.
+func rankOf(r *row, words []string, need uint64) (int, bool) {
+	if r.bytes&need != need {
+		return 0, false
+	}
 	rank := 0
 	for _, w := range words {
-		q, ok := wordQuality(key, w)
+		q, ok := wordQuality(r, w)
 		if !ok {
 			return 0, false
 		}
@@ -37,19 +65,33 @@ func rankOf(key string, words []string) (int, bool) {
 	return rank, true
 }
 
-// wordQuality is the best quality of word's matches in key.
-func wordQuality(key, word string) (int, bool) {
-	best := qualities
-	for from := 0; best > wholeWord; {
-		i := strings.Index(key[from:], word)
-		if i < 0 {
-			break
+// wordQuality is the best quality of word's matches in r's key. It looks
+// for whole words and prefixes at the word starts only.
+func wordQuality(r *row, word string) (int, bool) {
+	key := r.key
+	if r.starts == "" {
+		if at, ok := bestOccurrence(key, word); ok {
+			return qualityAt(key, at, len(word)), true
 		}
-		best = min(best, qualityAt(key, from+i, len(word)))
-		from += i + 1
 	}
-	if best < qualities {
-		return best, true
+	best := qualities
+	for k := 0; k < len(r.starts); k++ {
+		i := int(r.starts[k])
+		// The first byte alone rules out most starts, without a call.
+		if key[i] == word[0] && strings.HasPrefix(key[i:], word) {
+			if end := i + len(word); end == len(key) || !isWordByte(key[end]) {
+				return wholeWord, true
+			}
+			best = prefix
+		}
+	}
+	switch {
+	case best == prefix:
+		return prefix, true
+	case r.starts != "":
+		if strings.Contains(key, word) {
+			return inside, true
+		}
 	}
 	if inOneField(key, word) {
 		return scattered, true
@@ -94,6 +136,7 @@ func rankHits(all []row, candidates []int, words []string, keep func(*row) bool)
 		return hits, hits
 	}
 	ranks := make([]uint16, 0, len(candidates))
+	need := byteSet(strings.Join(words, ""))
 	urgencies := len(statusOrder) + 1 // an unknown status (-1) goes last
 	buckets := make([]int, (qualities*len(words)+1)*urgencies+1)
 	for _, i := range candidates {
@@ -101,7 +144,7 @@ func rankHits(all []row, candidates []int, words []string, keep func(*row) bool)
 		if !keep(r) {
 			continue
 		}
-		rank, ok := rankOf(r.key, words)
+		rank, ok := rankOf(r, words, need)
 		if !ok {
 			continue
 		}
