@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/cabinethq/cabinet/themes"
 )
@@ -34,7 +35,8 @@ type field struct {
 	// a generated value while the value is typed).
 	shown   func() bool
 	err     error
-	touched bool // errors show once the field was typed in or saved
+	touched bool   // errors show once the field was typed in or saved
+	initial string // the value it opened with, to tell a change
 }
 
 func (f *field) value() string {
@@ -59,6 +61,7 @@ type form struct {
 	styles *themes.Styles
 	keys   formKeys
 	title  string
+	notice string // what to know before saving, under the title
 	fields []*field
 	focus  int
 	err    error // why the last save failed, shown under the fields
@@ -97,6 +100,7 @@ func (f *form) add(fl *field) *field {
 		}
 		fl.input.Width = max(10, f.width-labelWidth-6)
 	}
+	fl.initial = fl.value()
 	f.fields = append(f.fields, fl)
 	if len(f.fields) == 1 {
 		f.focusField(0)
@@ -109,6 +113,7 @@ func (f *form) text(label, value, placeholder, hint string, check func(string) e
 	fl := f.add(&field{label: label, hint: hint, kind: textField, check: check})
 	fl.input.Placeholder = placeholder
 	fl.input.SetValue(value)
+	fl.initial = value
 	return fl
 }
 
@@ -123,6 +128,7 @@ func (f *form) choose(label, hint string, choices []string, chosen string) *fiel
 			fl.choice = i
 		}
 	}
+	fl.initial = fl.value()
 	return fl
 }
 
@@ -153,6 +159,28 @@ func (f *form) clearSecrets() {
 	}
 }
 
+// changed reports whether a field holds something else than it opened
+// with: closing the form would lose it.
+func (f *form) changed() bool {
+	for _, fl := range f.fields {
+		if fl.visible() && fl.value() != fl.initial {
+			return true
+		}
+	}
+	return false
+}
+
+// discardMsg is the yes to closing a form that holds changes.
+type discardMsg struct{ f *form }
+
+// cancel closes the form, after asking if that loses changes.
+func (f *form) cancel() tea.Cmd {
+	if !f.changed() {
+		return f.close()
+	}
+	return confirm(f.d, f, "Close the form and lose your changes?", func() tea.Msg { return discardMsg{f} })
+}
+
 // close closes the form, forgetting what was typed into masked fields.
 func (f *form) close() tea.Cmd {
 	f.clearSecrets()
@@ -163,6 +191,10 @@ func (f *form) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case savedMsg:
 		return f.saved(msg)
+	case discardMsg:
+		if msg.f == f {
+			return f.close()
+		}
 	case tea.KeyMsg:
 		if !f.saving {
 			return f.updateKey(msg)
@@ -193,7 +225,7 @@ func (f *form) saved(msg savedMsg) tea.Cmd {
 func (f *form) updateKey(km tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(km, f.keys.Cancel):
-		return f.close()
+		return f.cancel()
 	case key.Matches(km, f.keys.Save):
 		return f.trySave()
 	case key.Matches(km, f.keys.Next):
@@ -284,6 +316,9 @@ func (f *form) View() string {
 	st := f.styles
 	var b strings.Builder
 	b.WriteString(st.Title.Render(f.title) + "\n\n")
+	if f.notice != "" {
+		b.WriteString(lipgloss.NewStyle().Width(max(1, f.width)).Render(st.Hint.Render(f.notice)) + "\n\n")
+	}
 	for i, fl := range f.fields {
 		if !fl.visible() {
 			continue

@@ -28,6 +28,31 @@ func (h *harness) load(path string) *inventory.Secret {
 	return sec
 }
 
+// newIdentity makes an age identity, and returns it with its recipient.
+func newIdentity(t *testing.T, name string) (*crypto.Identity, string) {
+	t.Helper()
+	g, err := crypto.GenerateIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := crypto.ParseIdentity(g.Secret, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id, g.Public
+}
+
+// setRunbook gives path the runbook name, as alice.
+func (h *harness) setRunbook(path, name string) {
+	h.t.Helper()
+	if _, err := h.s.Edit(path, store.Act{Actor: "alice", Now: testNow}, func(sec *inventory.Secret) error {
+		sec.Rotation.Runbook = name
+		return nil
+	}); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
 // focused is the label of the field that has the focus.
 func (h *harness) focused() string { return h.form().fields[h.form().focus].label }
 
@@ -112,8 +137,16 @@ func TestCreateValidatesAsYouTypeAndLosesNothing(t *testing.T) {
 		t.Fatalf("a bad period was not caught:\n%s", h.m.View())
 	}
 	h.keys("esc")
+	if h.form() == nil || !strings.Contains(h.m.View(), "Close the form and lose your changes?  y/N") {
+		t.Fatalf("esc on a form with changes did not ask:\n%s", h.m.View())
+	}
+	h.keys("n")
+	if h.form() == nil || h.m.top() != h.form() || h.form().fields[0].value() != "prod/new/secret" {
+		t.Fatal("n to the question did not keep the form as it was")
+	}
+	h.keys("esc", "y")
 	if h.form() != nil {
-		t.Fatal("esc did not cancel")
+		t.Fatal("esc, y did not cancel")
 	}
 	if after := snapshotStore(t, h.s.Dir); after != before {
 		t.Fatalf("a cancelled form changed the store:\n%s\n---\n%s", before, after)
@@ -212,7 +245,7 @@ func TestAFailedSaveStaysInTheForm(t *testing.T) {
 	if secret.kind != secretField || secret.value() != "mine" {
 		t.Fatalf("the typed value was not kept for a retry (focus on %q)", secret.label)
 	}
-	h.keys("esc")
+	h.keys("esc", "y")
 	if secret.value() != "" {
 		t.Fatal("closing the form kept the typed value")
 	}
@@ -234,14 +267,7 @@ func TestNoIdentityNoSave(t *testing.T) {
 // TestANonMemberCannotSave: an identity that is not a member of the store
 // can browse, but a save is refused in the form and changes nothing.
 func TestANonMemberCannotSave(t *testing.T) {
-	g, err := crypto.GenerateIdentity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	outsider, err := crypto.ParseIdentity(g.Secret, "outsider")
-	if err != nil {
-		t.Fatal(err)
-	}
+	outsider, _ := newIdentity(t, "outsider")
 	h := newHarnessWith(t, 120, 30, func() (*crypto.Identity, error) { return outsider, nil })
 	h.keys("enter", "e", "ctrl+u")
 	h.typeText("someone")
@@ -251,5 +277,37 @@ func TestANonMemberCannotSave(t *testing.T) {
 	}
 	if got := h.load("prod/db/password").Owner; got != "data-platform" {
 		t.Fatalf("owner changed to %q", got)
+	}
+}
+
+// A form that holds nothing new closes on esc at once.
+func TestAnUnchangedFormClosesWithoutAsking(t *testing.T) {
+	h := newHarness(t, 120, 30)
+	h.keys("enter", "e", "tab", "tab", "esc")
+	if h.form() != nil || h.detail() == nil {
+		t.Fatalf("esc on an unchanged form:\n%s", h.m.View())
+	}
+	h.keys("e")
+	h.typeText("x")
+	h.keys("backspace", "esc") // typed, then undone: nothing changed
+	if h.form() != nil {
+		t.Fatalf("a form back to its values asked:\n%s", h.m.View())
+	}
+}
+
+// v on a secret with a runbook says that none of its steps runs, and
+// names R.
+func TestSetValueOnASecretWithARunbookSaysNoStepRuns(t *testing.T) {
+	h := newHarness(t, 120, 30)
+	h.setRunbook("prod/db/password", "db-password")
+	h.keys("enter", "v")
+	if view := h.m.View(); !strings.Contains(view, "rotates with the runbook db-password: a value set here becomes current at once and no runbook step") || !strings.Contains(view, "To rotate with the runbook, esc, then R.") {
+		t.Fatalf("the set-value form does not warn:\n%s", view)
+	}
+	h.keys("esc", "esc", "/")
+	h.typeText("kafka")
+	h.keys("enter", "enter", "v")
+	if strings.Contains(h.m.View(), "no runbook step runs") {
+		t.Fatalf("a secret without a runbook is warned:\n%s", h.m.View())
 	}
 }

@@ -419,10 +419,10 @@ func TestGoldenScreens(t *testing.T) {
 	h.keys("esc", "v", "right", "down")
 	h.typeText("typed")
 	golden("set-value")
-	h.keys("esc", "esc", "n")
+	h.keys("esc", "y", "esc", "n") // closing the set-value form with a typed value asks
 	h.typeText("prod/db/")
 	golden("create-invalid-path")
-	h.keys("esc", "?")
+	h.keys("esc", "y", "?")
 	golden("help-inventory")
 	h.keys("esc", "d")
 	golden("due")

@@ -226,6 +226,9 @@ func newSecretForm(d *deps, inv *inventoryScreen, width int) *form {
 // setValueForm sets a new current value: a rotation in one step.
 func setValueForm(d *deps, sec *inventory.Secret, width int) *form {
 	f := newForm(d, "New value for "+sec.Path, width)
+	if rb := sec.Rotation.Runbook; rb != "" {
+		f.notice = fmt.Sprintf("%s rotates with the runbook %s: a value set here becomes current at once and no runbook step runs. To rotate with the runbook, esc, then R.", sec.Path, rb)
+	}
 	val := addValueFields(f, []string{sourceGenerate, sourceType})
 	s, p := d.store, sec.Path
 	f.save = func() tea.Cmd {
