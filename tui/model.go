@@ -200,7 +200,7 @@ func (m *Model) updateKey(km tea.KeyMsg) tea.Cmd {
 	}
 	if m.width < minWidth || m.height < minHeight {
 		if key.Matches(km, m.keys.Quit) {
-			return tea.Quit
+			return m.quit()
 		}
 		return nil
 	}

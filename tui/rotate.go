@@ -10,11 +10,14 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/rotation"
+	"github.com/cabinethq/cabinet/store"
 	"github.com/cabinethq/cabinet/themes"
 )
 
@@ -30,29 +33,52 @@ const (
 	phaseDone                // rotated, or rolled back
 )
 
+// rotationEnd is how a rotation that is over ended.
+type rotationEnd int
+
+const (
+	endRotated rotationEnd = iota
+	endRolledBack
+	endFailed // a step failed, and the rotation was rolled back
+)
+
 // rotateScreen is the rotation wizard of one secret: the runbook's steps
-// with their state, the masked output of the running step, a countdown for
-// a wait, and keys to confirm, interrupt and roll back.
+// with their state, the masked output of the steps, a countdown for a
+// wait, and keys to confirm, interrupt and roll back.
 type rotateScreen struct {
-	d       *deps
-	styles  *themes.Styles
-	keys    rotateKeys
-	path    string
-	sec     *inventory.Secret
-	rb      *inventory.Runbook
-	phase   rotatePhase
-	engine  *rotation.Engine
-	events  chan tea.Msg
-	cancel  context.CancelFunc
-	output  []string // the last lines the steps printed, masked
-	ask     *rotAskMsg
-	until   time.Time // the end of a running wait
-	now     time.Time
-	message string // how it ended or why it stopped
-	failed  bool
-	value   textinput.Model // the new value, when the runbook asks for it
-	width   int
-	height  int
+	d      *deps
+	styles *themes.Styles
+	keys   rotateKeys
+	path   string
+	// sec is the secret as the wizard shows it: as loaded, with the
+	// outcomes of the run in progress added as they come, then as the file
+	// keeps it once the engine stops.
+	sec          *inventory.Secret
+	rb           *inventory.Runbook
+	phase        rotatePhase
+	end          rotationEnd // once phaseDone
+	engine       *rotation.Engine
+	events       chan tea.Msg
+	cancel       context.CancelFunc
+	interrupted  bool                    // x stopped the run
+	output       []string                // what the steps printed, masked
+	scrolledBack bool                    // the output pane stays where the user scrolled it, else follows the tail
+	announced    bool                    // the screens below were told that the rotation started
+	outView      viewport.Model          // the output, wrapped, scrolled
+	why          map[int]string          // why a step failed, by step
+	undo         []inventory.StepOutcome // the rollback steps run
+	ask          *rotAskMsg
+	running      int       // the step running, or -1
+	since        time.Time // when it started
+	until        time.Time // the end of a running wait
+	now          time.Time
+	frame        int                 // the spinner's frame
+	last         *inventory.Rotating // the rotation as it was before it ended
+	message      string              // why it stopped, or what went wrong
+	failed       bool
+	value        textinput.Model // the new value, when the runbook asks for it
+	width        int
+	height       int
 }
 
 // Messages of the wizard. The engine runs in a goroutine and reports
@@ -64,17 +90,27 @@ type (
 		err error
 	}
 	rotOutputMsg   struct{ line string }
-	rotProgressMsg rotation.Progress
-	rotAskMsg      struct {
+	rotProgressMsg struct {
+		rotation.Progress
+		why string // why a failed step failed, as the file records it
+	}
+	rotAskMsg struct {
 		question string
 		reply    chan bool
 	}
-	rotDoneMsg      struct{ err error }
+	rotDoneMsg struct{ err error }
+	// rotStartedMsg is the secret once its new value is staged.
+	rotStartedMsg   struct{ sec *inventory.Secret }
 	rotRefreshedMsg struct{ sec *inventory.Secret }
 	rotTickMsg      time.Time
 )
 
-const outputLines = 8
+// keptOutput bounds the output kept for scrolling back.
+const keptOutput = 1000
+
+// frameEvery is how often the spinner of a running step turns, and its
+// clock and countdown are drawn again.
+const frameEvery = 100 * time.Millisecond
 
 // openRotation opens the wizard of path; it needs the identity, whose key
 // opens the values the steps get.
@@ -88,7 +124,8 @@ func openRotation(d *deps, path string) tea.Cmd {
 func newRotateScreen(d *deps, path string, e *rotation.Engine) *rotateScreen {
 	v := newInput(d.styles, "", "the new value (masked)")
 	v.EchoMode, v.EchoCharacter = textinput.EchoPassword, '•'
-	return &rotateScreen{d: d, styles: d.styles, keys: defaultRotateKeys(), path: path, phase: phaseLoading, now: d.clock.now(), value: v, engine: e}
+	return &rotateScreen{d: d, styles: d.styles, keys: defaultRotateKeys(), path: path, phase: phaseLoading,
+		now: d.clock.now(), value: v, engine: e, running: -1, outView: viewport.New(0, 0)}
 }
 
 // Init reads the secret and its runbook.
@@ -118,6 +155,7 @@ func (s *rotateScreen) stillRunning() string {
 func (s *rotateScreen) SetSize(w, h int) {
 	s.width, s.height = w, h
 	s.value.Width = max(10, w-20)
+	s.fillOutput()
 }
 
 // loaded shows the plan: the runbook's steps, and where a rotation in
@@ -152,15 +190,18 @@ func (s *rotateScreen) listen() tea.Cmd {
 
 // begin runs work (start and run, resume, or roll back) with the
 // wizard's engine, in a goroutine that a command starts.
-func (s *rotateScreen) begin(work func(ctx context.Context, e *rotation.Engine) error) tea.Cmd {
+func (s *rotateScreen) begin(work func(ctx context.Context, e *rotation.Engine, events chan<- tea.Msg) error) tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel, s.phase, s.message, s.failed = cancel, phaseRunning, "", false
-	s.output = nil
+	s.cancel, s.phase, s.message, s.failed, s.interrupted = cancel, phaseRunning, "", false, false
+	s.output, s.why, s.undo, s.running = nil, map[int]string{}, nil, -1
+	s.scrolledBack, s.announced = false, false
+	s.fillOutput()
 	events := make(chan tea.Msg, 64)
 	s.events = events
 	e := *s.engine
 	e.Output = &lineWriter{send: func(l string) { events <- rotOutputMsg{l} }}
-	e.Progress = func(p rotation.Progress) { events <- rotProgressMsg(p) }
+	st, path := s.engine.Store, s.path
+	e.Progress = func(p rotation.Progress) { events <- progressOf(st, path, p) }
 	e.Confirm = func(q string) (bool, error) {
 		reply := make(chan bool, 1)
 		events <- rotAskMsg{question: q, reply: reply}
@@ -175,22 +216,40 @@ func (s *rotateScreen) begin(work func(ctx context.Context, e *rotation.Engine) 
 	s.syncKeys()
 	run := func() tea.Msg {
 		go func() {
-			err := work(ctx, &e)
+			err := work(ctx, &e, events)
 			events <- rotDoneMsg{err}
 		}()
 		return <-events
 	}
-	return tea.Batch(run, s.tickEverySecond())
+	return tea.Batch(run, s.tick())
 }
 
-func (s *rotateScreen) tickEverySecond() tea.Cmd {
-	return s.d.clock.after(time.Second, func(t time.Time) tea.Msg { return rotTickMsg(t) })
+// progressOf is p for the wizard. A failed step's reason is in the file,
+// written just before the engine reports it and before the rollback
+// starts: it is read here, in the engine's goroutine.
+func progressOf(st *store.Store, path string, p rotation.Progress) rotProgressMsg {
+	msg := rotProgressMsg{Progress: p}
+	if p.Outcome != inventory.StepFailed {
+		return msg
+	}
+	if sec, err := st.Load(path); err == nil && sec.Rotating != nil {
+		for _, o := range sec.Rotating.Steps {
+			if o.Step == p.Step && o.Outcome == inventory.StepFailed {
+				msg.why = o.Detail
+			}
+		}
+	}
+	return msg
+}
+
+func (s *rotateScreen) tick() tea.Cmd {
+	return s.d.clock.after(frameEvery, func(t time.Time) tea.Msg { return rotTickMsg(t) })
 }
 
 func (s *rotateScreen) start() tea.Cmd {
 	path := s.path
 	if s.sec.Rotating != nil {
-		return s.begin(func(ctx context.Context, e *rotation.Engine) error {
+		return s.begin(func(ctx context.Context, e *rotation.Engine, _ chan<- tea.Msg) error {
 			_, err := e.Run(ctx, path)
 			return err
 		})
@@ -204,20 +263,34 @@ func (s *rotateScreen) start() tea.Cmd {
 		value = []byte(s.value.Value())
 		s.value.Reset()
 	}
-	return s.begin(func(ctx context.Context, e *rotation.Engine) error {
-		_, err := e.Start(path, value)
+	return s.begin(func(ctx context.Context, e *rotation.Engine, events chan<- tea.Msg) error {
+		sec, err := e.Start(path, value)
 		clear(value)
 		if err != nil {
 			return err
 		}
+		events <- rotStartedMsg{sec}
 		_, err = e.Run(ctx, path)
 		return err
 	})
 }
 
+// rollbackMsg is the yes to the rollback's question.
+type rollbackMsg struct{ s *rotateScreen }
+
+// askRollback asks before rolling back: the x that interrupts a step and
+// the x that rolls back are the same key, and a rollback cannot be undone.
+func (s *rotateScreen) askRollback() tea.Cmd {
+	question := fmt.Sprintf("Roll back the rotation of %s? The rollback steps run and the new value is discarded.", s.path)
+	if r := s.sec.Rotating; r != nil && r.Version > 0 {
+		question = fmt.Sprintf("Roll back the rotation of %s? The rollback steps run and v%d is discarded.", s.path, r.Version)
+	}
+	return confirm(s.d, s, question, func() tea.Msg { return rollbackMsg{s} })
+}
+
 func (s *rotateScreen) rollback() tea.Cmd {
 	path := s.path
-	return s.begin(func(ctx context.Context, e *rotation.Engine) error {
+	return s.begin(func(ctx context.Context, e *rotation.Engine, _ chan<- tea.Msg) error {
 		if err := e.Rollback(ctx, path); err != nil {
 			return err
 		}
@@ -232,56 +305,103 @@ func (s *rotateScreen) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case rotationLoadedMsg:
 		return s.loaded(msg)
+	case rollbackMsg:
+		if msg.s == s && s.keys.Rollback.Enabled() {
+			return s.rollback()
+		}
 	case tea.KeyMsg:
 		return s.updateKey(msg)
 	case rotOutputMsg:
-		s.output = append(s.output, msg.line)
-		if len(s.output) > outputLines {
-			s.output = s.output[len(s.output)-outputLines:]
-		}
+		s.addOutput(msg.line)
+		return s.listen()
+	case rotStartedMsg:
+		s.sec = msg.sec
 		return s.listen()
 	case rotProgressMsg:
-		s.progress(rotation.Progress(msg))
+		s.progress(msg)
+		if !s.announced {
+			// The secret is rotating now: the header's counts and the
+			// screens below say so at once.
+			s.announced = true
+			return tea.Batch(s.listen(), storeChanged)
+		}
 		return s.listen()
 	case rotAskMsg:
 		// The engine waits for the answer and sends nothing meanwhile: the
 		// next listen starts with the answer.
-		s.ask, s.phase = &msg, phaseAsking
+		s.ask, s.phase, s.running = &msg, phaseAsking, -1
 		s.syncKeys()
 		return nil
 	case rotDoneMsg:
 		s.finished(msg.err)
-		return s.refresh()
+		return tea.Batch(s.refresh(), storeChanged)
 	case rotRefreshedMsg:
-		if msg.sec != nil && s.phase == phaseStopped {
-			s.sec = msg.sec // what the file says: resume and roll back follow it
-			s.syncKeys()
-		}
-		return nil
+		s.refreshed(msg)
 	case rotTickMsg:
 		s.now = time.Time(msg)
-		if s.phase == phaseRunning || s.phase == phaseAsking {
-			return s.tickEverySecond()
+		if s.busy() {
+			s.frame++
+			return s.tick()
 		}
 	}
 	return nil
 }
 
+// addOutput adds a line to the output pane, which follows the tail
+// unless the user scrolled back.
+func (s *rotateScreen) addOutput(line string) {
+	s.output = append(s.output, line)
+	if len(s.output) > keptOutput {
+		s.output = s.output[len(s.output)-keptOutput:]
+	}
+	s.fillOutput()
+}
+
+// fillOutput lays the output out for the width, long lines wrapped.
+func (s *rotateScreen) fillOutput() {
+	s.outView.Width = max(1, s.width)
+	wrap := lipgloss.NewStyle().Width(max(10, s.width-2))
+	lines := make([]string, len(s.output))
+	for i, l := range s.output {
+		lines[i] = s.styles.Muted.Render(wrap.Render(printable(l)))
+	}
+	s.outView.SetContent(strings.Join(lines, "\n"))
+	if !s.scrolledBack {
+		s.outView.GotoBottom()
+	}
+}
+
 // progress records a step's new outcome in the plan shown.
-func (s *rotateScreen) progress(p rotation.Progress) {
+func (s *rotateScreen) progress(msg rotProgressMsg) {
+	p := msg.Progress
+	if p.Step < 0 {
+		s.undo = append(s.undo, inventory.StepOutcome{Step: -1, Name: p.Title, Outcome: p.Outcome})
+		return
+	}
 	s.until = p.Until
+	if p.Outcome == inventory.StepRunning {
+		if s.running != p.Step {
+			s.since = s.d.clock.now()
+		}
+		s.running = p.Step
+	} else {
+		s.running = -1
+	}
+	if msg.why != "" {
+		s.why[p.Step] = msg.why
+	}
 	if s.sec.Rotating == nil {
 		s.sec.Rotating = &inventory.Rotating{}
 	}
 	r := s.sec.Rotating
 	r.Steps = append(r.Steps, inventory.StepOutcome{Step: p.Step, Name: p.Title, Outcome: p.Outcome})
-	if p.Outcome == inventory.StepOK && p.Step >= 0 {
+	if p.Outcome == inventory.StepOK {
 		r.Next = p.Step + 1
 	}
 }
 
-// refresh reads the secret again once the engine stops, so that a
-// rotation that stopped early shows as the file keeps it.
+// refresh reads the secret again once the engine stops, so that the
+// wizard shows what the file keeps.
 func (s *rotateScreen) refresh() tea.Cmd {
 	st, path := s.engine.Store, s.path
 	return func() tea.Msg {
@@ -293,28 +413,76 @@ func (s *rotateScreen) refresh() tea.Cmd {
 	}
 }
 
+// refreshed takes the file's word once the engine stopped: where a
+// stopped rotation stands (resume and roll back follow it), or the
+// versions after a rotation ended. The steps of one that ended keep the
+// marks of the run, the file no longer has them.
+func (s *rotateScreen) refreshed(msg rotRefreshedMsg) {
+	if msg.sec == nil || s.busy() {
+		return
+	}
+	if s.phase == phaseDone {
+		msg.sec.Rotating = s.sec.Rotating
+	}
+	s.sec = msg.sec
+	s.syncKeys()
+}
+
 // finished shows how the engine's work ended.
 func (s *rotateScreen) finished(err error) {
 	s.cancel()
 	s.ask, s.until = nil, time.Time{}
-	// The steps keep their marks on screen once the rotation is over.
+	stopped := s.running
+	s.running = -1
+	if r := s.sec.Rotating; r != nil {
+		last := *r
+		s.last = &last
+	}
+	s.message, s.failed = "", false
 	switch {
 	case err == nil:
-		s.phase, s.message = phaseDone, fmt.Sprintf("rotated %s: the new value is current", s.path)
-	case errors.Is(err, errRolledBack), errors.Is(err, rotation.ErrStepFailed):
-		s.phase, s.message, s.failed = phaseDone, oneLine(err), errors.Is(err, rotation.ErrStepFailed)
-		if errors.Is(err, errRolledBack) {
-			s.message = "rolled back: the new value was discarded and the old one is current"
-		}
+		s.phase, s.end = phaseDone, endRotated
+	case errors.Is(err, errRolledBack):
+		s.phase, s.end = phaseDone, endRolledBack
+	case errors.Is(err, rotation.ErrStepFailed):
+		s.phase, s.end = phaseDone, endFailed
+	case s.interrupted:
+		s.phase, s.failed = phaseStopped, true
+		s.message = s.interruptedText(stopped)
 	default:
-		// Needs approval, not confirmed, interrupted, or an error before
-		// anything ran: the rotation (if any) waits where it is.
-		s.phase, s.message, s.failed = phaseStopped, oneLine(err), !errors.Is(err, rotation.ErrNotConfirmed)
+		// Needs approval, not confirmed, or an error before anything ran:
+		// the rotation (if any) waits where it is.
+		s.phase, s.failed = phaseStopped, !errors.Is(err, rotation.ErrNotConfirmed) && !errors.Is(err, rotation.ErrNeedsApproval)
+		s.message = s.stoppedText(err)
 	}
 	s.syncKeys()
 }
 
+// interruptedText says which step x stopped, and what to do next.
+func (s *rotateScreen) interruptedText(step int) string {
+	if step < 0 || step >= len(s.rb.Steps) {
+		return "interrupted: enter resumes the rotation, x rolls it back"
+	}
+	return fmt.Sprintf("interrupted step %d (%s), which may have done part of its work: enter runs it again, x rolls the rotation back",
+		step+1, printable(s.rb.Steps[step].Title()))
+}
+
+// stoppedText says why the engine stopped early, with the wizard's keys.
+func (s *rotateScreen) stoppedText(err error) string {
+	msg := workbenchWords(err)
+	switch {
+	case errors.Is(err, rotation.ErrNeedsApproval):
+		return msg + ": the approver presses a on the secret's screen, then enter here resumes"
+	case errors.Is(err, rotation.ErrNotConfirmed):
+		return msg + ": enter asks again once it is done, x rolls the rotation back"
+	}
+	return msg
+}
+
 func (s *rotateScreen) updateKey(km tea.KeyMsg) tea.Cmd {
+	if s.scroll(km) {
+		return nil
+	}
 	switch s.phase {
 	case phasePlan, phaseStopped:
 		switch {
@@ -323,7 +491,7 @@ func (s *rotateScreen) updateKey(km tea.KeyMsg) tea.Cmd {
 		case key.Matches(km, s.keys.Start) && s.keys.Start.Enabled():
 			return s.start()
 		case key.Matches(km, s.keys.Rollback) && s.keys.Rollback.Enabled():
-			return s.rollback()
+			return s.askRollback()
 		}
 		if s.needsValue() {
 			var cmd tea.Cmd
@@ -338,12 +506,12 @@ func (s *rotateScreen) updateKey(km tea.KeyMsg) tea.Cmd {
 			s.syncKeys()
 			return s.listen()
 		case key.Matches(km, s.keys.Interrupt):
-			s.cancel()
+			s.interrupt()
 			return s.listen()
 		}
 	case phaseRunning:
 		if key.Matches(km, s.keys.Interrupt) {
-			s.cancel()
+			s.interrupt()
 		}
 	case phaseDone:
 		switch {
@@ -355,6 +523,34 @@ func (s *rotateScreen) updateKey(km tea.KeyMsg) tea.Cmd {
 		}
 	}
 	return nil
+}
+
+// interrupt stops the running step; the engine then reports how it
+// stopped.
+func (s *rotateScreen) interrupt() {
+	s.interrupted = true
+	s.cancel()
+}
+
+// scroll moves the output pane, if km is one of its keys.
+func (s *rotateScreen) scroll(km tea.KeyMsg) bool {
+	if s.needsValue() || len(s.output) == 0 {
+		return false
+	}
+	switch {
+	case key.Matches(km, s.keys.Up):
+		s.outView.ScrollUp(1)
+	case key.Matches(km, s.keys.Down):
+		s.outView.ScrollDown(1)
+	case key.Matches(km, s.keys.PageUp):
+		s.outView.PageUp()
+	case key.Matches(km, s.keys.PageDown):
+		s.outView.PageDown()
+	default:
+		return false
+	}
+	s.scrolledBack = !s.outView.AtBottom()
+	return true
 }
 
 // close leaves the wizard; the screens below read what it changed.
@@ -374,7 +570,7 @@ func (s *rotateScreen) busy() bool { return s.phase == phaseRunning || s.phase =
 // that the footer shows only those.
 func (s *rotateScreen) syncKeys() {
 	k := &s.keys
-	rotating := s.sec != nil && s.sec.Rotating != nil
+	rotating := s.sec != nil && s.sec.Rotating != nil && s.phase != phaseDone
 	k.Start.SetEnabled(s.phase == phasePlan || (s.phase == phaseStopped && rotating))
 	k.Yes.SetEnabled(s.phase == phaseAsking)
 	k.No.SetEnabled(s.phase == phaseAsking)
@@ -389,115 +585,17 @@ func (s *rotateScreen) syncKeys() {
 	}
 }
 
-func (s *rotateScreen) View() string {
-	st := s.styles
-	if s.phase == phaseLoading {
-		return st.Muted.Render("loading " + s.path + "…")
+// workbenchWords is err for the workbench's screens: its hint is dropped
+// when it names a command line (the screen names its own keys instead),
+// and Go's words for a cancelled context never show.
+func workbenchWords(err error) string {
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	if h := inventory.HintOf(err); h != "" && !strings.Contains(h, "`cabinet ") {
+		msg += "; " + h
 	}
-	var b strings.Builder
-	title := "Rotate " + s.path
-	if s.rb.Name != "" {
-		title += "  ·  runbook " + s.rb.Name
-	} else {
-		title += "  ·  no runbook: the new value becomes current at once"
-	}
-	b.WriteString(st.Title.Render(title) + "\n\n")
-	b.WriteString(s.planView())
-	if s.needsValue() {
-		b.WriteString("\n" + st.Label.Render("New value  ") + s.value.View() + "\n")
-	}
-	if s.ask != nil {
-		b.WriteString("\n" + st.Revealed.Render("? "+printable(s.ask.question)) + st.Muted.Render("   y yes · n not yet") + "\n")
-	}
-	if len(s.output) > 0 {
-		b.WriteString("\n" + st.TableHeader.Render("OUTPUT (values shown as "+rotation.Mask+")") + "\n")
-		for _, l := range s.output {
-			b.WriteString(st.Muted.Render(cut(printable(l), max(10, s.width-2))) + "\n")
-		}
-	}
-	if s.message != "" {
-		style := st.Hint
-		if s.failed {
-			style = st.Error
-		}
-		b.WriteString("\n" + style.Render(s.message) + "\n")
-	}
-	if s.phase == phaseDone {
-		b.WriteString(st.Muted.Render("N opens the next secret that needs rotating; esc goes back") + "\n")
-	}
-	return b.String()
-}
-
-// planView lists the steps with their state: done, running (with the
-// countdown of a wait), failed, or to come.
-func (s *rotateScreen) planView() string {
-	st := s.styles
-	var r *inventory.Rotating
-	if s.sec.Rotating != nil {
-		r = s.sec.Rotating
-	}
-	var b strings.Builder
-	if r != nil && r.By != "" {
-		b.WriteString(st.Muted.Render(fmt.Sprintf("in progress: v%d, started by %s on %s", r.Version, r.By, r.Started.Format("2006-01-02 15:04"))) + "\n")
-	}
-	if r == nil || r.By == "" {
-		gen := "generated: " + fmt.Sprintf("%d %s characters", s.rb.Generate.Length, s.rb.Generate.Charset)
-		if s.rb.Generate.Prompt {
-			gen = "typed by you"
-		}
-		b.WriteString(st.Muted.Render("new value: "+gen) + "\n")
-	}
-	if s.rb.Approve != "" {
-		who := "nobody yet"
-		if r != nil && r.Approved != "" {
-			who = r.Approved
-		}
-		b.WriteString(st.Muted.Render(fmt.Sprintf("approval before promote: %s (approved by %s)", s.rb.Approve, who)) + "\n")
-	}
-	b.WriteString("\n")
-	for i, step := range s.rb.Steps {
-		mark, style := "·", st.Muted
-		outcome := ""
-		if r != nil {
-			outcome = r.LastOutcome(i)
-		}
-		switch {
-		case outcome == inventory.StepOK:
-			mark, style = "✓", st.Status(inventory.StatusOK)
-		case outcome == inventory.StepFailed:
-			mark, style = "✖", st.Error
-		case outcome == inventory.StepRunning:
-			mark, style = "▸", st.Revealed
-		case r != nil && i == r.Next && s.phase != phaseDone:
-			mark, style = "›", st.Value
-		}
-		line := fmt.Sprintf("%s %d. %s", mark, i+1, stepLabel(step))
-		if outcome == inventory.StepRunning && step.Kind == inventory.StepWait && !s.until.IsZero() {
-			line += fmt.Sprintf("  (%s left)", max(0, s.until.Sub(s.now)).Round(time.Second))
-		}
-		b.WriteString(style.Render(line) + "\n")
-	}
-	if len(s.rb.Rollback) > 0 {
-		names := make([]string, len(s.rb.Rollback))
-		for i, st := range s.rb.Rollback {
-			names[i] = st.Title()
-		}
-		b.WriteString(st.Muted.Render("rollback: "+strings.Join(names, "; ")) + "\n")
-	}
-	return b.String()
-}
-
-// stepLabel is a step's title with what kind of step it is.
-func stepLabel(s inventory.Step) string {
-	switch s.Kind {
-	case inventory.StepRun:
-		return s.Title() + "  [run]"
-	case inventory.StepWait:
-		return fmt.Sprintf("%s  [wait %s]", s.Title(), s.Wait)
-	case inventory.StepConfirm:
-		return s.Title() + "  [confirm]"
-	}
-	return s.Title() + "  [pending → current]"
+	msg = strings.ReplaceAll(msg, ": "+context.Canceled.Error(), "")
+	msg = strings.ReplaceAll(msg, context.Canceled.Error(), "interrupted")
+	return strings.ReplaceAll(msg, context.DeadlineExceeded.Error(), "timed out")
 }
 
 // lineWriter sends what it is written a line at a time.
