@@ -41,3 +41,13 @@ func (c osc52) Write(text string) error {
 }
 
 func (osc52) Read() (string, error) { return "", errors.New("OSC 52 clipboards cannot be read") }
+
+// viaTerminal marks the OSC 52 clipboard: the terminal holds it, so
+// cabinet can write to it but neither read it back nor clear it.
+func (osc52) viaTerminal() {}
+
+// viaTerminal reports whether c is a clipboard the terminal holds.
+func viaTerminal(c Clipboard) bool {
+	_, ok := c.(interface{ viaTerminal() })
+	return ok
+}

@@ -30,8 +30,11 @@ type detailScreen struct {
 	runbooks []string // names in runbooks/, for the edit form
 	now      time.Time
 	warning  time.Duration
+	approver string // who must approve the rotation that waits, or ""
 	revealed string // the plaintext while revealed; "" otherwise
 	revealN  int    // counts reveals, so that an old timer cannot hide a new one
+	hidesAt  time.Time
+	deleted  bool // deleted from here: reloads no longer find it
 	view     viewport.Model
 	width    int
 	height   int
@@ -46,6 +49,7 @@ type detailLoadedMsg struct {
 	readers  []string
 	runbook  string
 	runbooks []string
+	approver string
 	err      error
 }
 
@@ -64,7 +68,29 @@ func loadDetail(st *store.Store, path string) detailLoadedMsg {
 		}
 	}
 	d.runbooks, _ = st.Runbooks()
+	d.approver = approverOf(st, sec)
 	return d
+}
+
+// approverOf is who must approve sec's rotation before it goes on, or ""
+// when none waits for an approval.
+func approverOf(st *store.Store, sec *inventory.Secret) string {
+	r := sec.Rotating
+	if r == nil || r.Approved != "" || r.Runbook == "" {
+		return ""
+	}
+	rb, err := st.LoadRunbook(r.Runbook)
+	if err != nil || rb.Approve == "" {
+		return ""
+	}
+	switch {
+	case rb.Approve != inventory.ApproveOwner:
+		return printable(rb.Approve)
+	case st.Recipients.Members[sec.Owner] != "":
+		return "its owner, " + printable(sec.Owner)
+	}
+	// A team owns it: four eyes, anyone in scope but who started it.
+	return "a member of its scope other than " + printable(r.By)
 }
 
 // openDetail reads path in a command and opens its detail, above onto
@@ -91,7 +117,10 @@ func newDetailScreen(d *deps, loaded detailLoadedMsg) *detailScreen {
 // as the old screen's was when a reload replaced it.
 func (s *detailScreen) show(loaded detailLoadedMsg) {
 	s.sec, s.scope, s.readers, s.runbook, s.runbooks = loaded.sec, loaded.scope, loaded.readers, loaded.runbook, loaded.runbooks
+	s.approver = loaded.approver
 	s.now, s.warning = s.d.clock.now(), s.d.store.Config.Warning
+	s.keys.Approve.SetEnabled(s.approver != "")
+	s.keys.Runbook.SetEnabled(s.runbookName() != "")
 	s.hide()
 }
 
@@ -112,7 +141,12 @@ func (s *detailScreen) SetSize(w, h int) {
 }
 
 type (
-	hideMsg     struct{ n int }
+	hideMsg struct{ n int }
+	// revealTickMsg counts the reveal of number n down.
+	revealTickMsg struct {
+		n   int
+		now time.Time
+	}
 	revealedMsg struct {
 		path    string
 		version int
@@ -129,7 +163,21 @@ func (s *detailScreen) Update(msg tea.Msg) tea.Cmd {
 			s.hide()
 		}
 		return nil
+	case revealTickMsg:
+		return s.countDown(msg)
+	case deleteMsg:
+		if msg.s == s {
+			return s.d.withIdentity("deleting "+s.sec.Path, s.delete)
+		}
+		return nil
+	case deletedMsg:
+		return s.deletedNow(msg)
+	case runbookEditedMsg:
+		return s.runbookEdited(msg)
 	case storeChangedMsg:
+		if s.deleted {
+			return nil
+		}
 		return s.reload()
 	case detailLoadedMsg:
 		return s.reloaded(msg)
@@ -177,6 +225,14 @@ func (s *detailScreen) updateKey(km tea.KeyMsg) tea.Cmd {
 		return push(setValueForm(s.d, s.sec, s.width))
 	case key.Matches(km, s.keys.Rotate):
 		return openRotation(s.d, s.sec.Path)
+	case key.Matches(km, s.keys.CopyPath):
+		return s.copyPath()
+	case key.Matches(km, s.keys.Approve) && s.keys.Approve.Enabled():
+		return s.d.withIdentity("approving", s.approve)
+	case key.Matches(km, s.keys.Runbook) && s.keys.Runbook.Enabled():
+		return s.editRunbook()
+	case key.Matches(km, s.keys.Delete):
+		return s.askDelete()
 	}
 	var cmd tea.Cmd
 	s.view, cmd = s.view.Update(km)
@@ -203,8 +259,25 @@ func (s *detailScreen) showRevealed(msg revealedMsg) tea.Cmd {
 	s.revealed = msg.value
 	s.revealN++
 	n := s.revealN
+	s.now = s.d.clock.now()
+	s.hidesAt = s.now.Add(revealFor)
 	s.view.SetContent(s.content())
-	return s.d.clock.after(revealFor, func(time.Time) tea.Msg { return hideMsg{n} })
+	return tea.Batch(s.d.clock.after(revealFor, func(time.Time) tea.Msg { return hideMsg{n} }), s.tickReveal())
+}
+
+// tickReveal updates the countdown of the value shown every second.
+func (s *detailScreen) tickReveal() tea.Cmd {
+	n := s.revealN
+	return s.d.clock.after(time.Second, func(t time.Time) tea.Msg { return revealTickMsg{n: n, now: t} })
+}
+
+func (s *detailScreen) countDown(msg revealTickMsg) tea.Cmd {
+	if msg.n != s.revealN || s.revealed == "" {
+		return nil // hidden since: the countdown ends
+	}
+	s.now = msg.now
+	s.view.SetContent(s.content())
+	return s.tickReveal()
 }
 
 // How long a revealed value stays on screen, and a copied one in the
@@ -233,6 +306,9 @@ func (s *detailScreen) copy(id *crypto.Identity) tea.Cmd {
 			return flashMsg{text: oneLine(fmt.Errorf("failed to copy: %w", err)), err: true}
 		}
 		n := clip.copied(sum)
+		if viaTerminal(clip.Clipboard) {
+			return flashMsg{text: "copied through the terminal (OSC 52): cabinet cannot clear that clipboard, so clear it yourself once pasted"}
+		}
 		return tea.BatchMsg{
 			flash(fmt.Sprintf("copied; the clipboard is cleared in %s", copyFor)),
 			after(copyFor, func(time.Time) tea.Msg { return clearClipboard(clip, n) }),
@@ -240,9 +316,9 @@ func (s *detailScreen) copy(id *crypto.Identity) tea.Cmd {
 	}
 }
 
-// clearClipboard empties the clipboard if it still holds copy n (where
-// the clipboard can be read: over OSC 52 it cannot, and is cleared). It
-// runs when the timer fires, off the UI goroutine.
+// clearClipboard empties the clipboard if it still holds copy n (or if
+// it cannot be read back). It runs when the timer fires, off the UI
+// goroutine. An OSC 52 clipboard never gets here: the terminal holds it.
 func clearClipboard(clip *copies, n int) tea.Msg {
 	last, want := clip.last()
 	if n != last {
@@ -254,7 +330,7 @@ func clearClipboard(clip *copies, n int) tea.Msg {
 	if err := clip.Write(""); err != nil {
 		return flashMsg{text: "failed to clear the clipboard: " + err.Error(), err: true}
 	}
-	return flashMsg{text: "clipboard cleared"}
+	return flashMsg{text: fmt.Sprintf("clipboard cleared (%s after the copy)", copyFor)}
 }
 
 // hide forgets the revealed value.
@@ -291,6 +367,9 @@ func (s *detailScreen) content() string {
 	field("rotation", inventory.Explain(sec, s.now, s.warning))
 	if r := sec.Rotating; r != nil {
 		field("rotating", rotatingText(r)+st.Muted.Render("   R resumes or rolls it back"))
+		if s.approver != "" {
+			field("approval", "waits for "+s.approver+st.Muted.Render("   a approves"))
+		}
 	}
 	field("scope", fmt.Sprintf("%s: %s", s.scope, strings.Join(s.readers, ", ")))
 	for _, e := range sec.Exposures {
@@ -302,7 +381,8 @@ func (s *detailScreen) content() string {
 		field("value", st.Muted.Render("no value yet (v sets one)"))
 	case s.revealed != "":
 		lines := printableLines(s.revealed)
-		field("value", st.Revealed.Render(lines[0])+st.Muted.Render(fmt.Sprintf("   hides in %s or on leaving (r hides now)", revealFor)))
+		left := max(0, s.hidesAt.Sub(s.now)).Round(time.Second)
+		field("value", st.Revealed.Render(lines[0])+st.Muted.Render(fmt.Sprintf("   hides in %s or on leaving (r hides now)", left)))
 		for _, l := range lines[1:] {
 			b.WriteString(strings.Repeat(" ", 13) + st.Revealed.Render(l) + "\n")
 		}
