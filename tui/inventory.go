@@ -38,6 +38,7 @@ type inventoryScreen struct {
 	filter   textinput.Model
 	dueOnly  bool   // the due view: what needs rotating, most urgent first
 	lastQ    string // the query that shown was computed for
+	watch    *storeWatch
 	width    int
 	height   int
 	loading  bool
@@ -50,13 +51,14 @@ func newInventoryScreen(d *deps) *inventoryScreen {
 		keys:    defaultInventoryKeys(),
 		filter:  newInput(d.styles, "/", "path, owner, tag or status (overdue, due, exposed…)"),
 		envs:    append([]string{""}, d.store.Config.Environments...),
+		watch:   newStoreWatch(d.store.Dir),
 		loading: true,
 	}
 }
 
 func (s *inventoryScreen) Init() tea.Cmd {
 	s.d.busy.start(loadingInventory)
-	return s.load()
+	return tea.Batch(s.load(), s.lookLater(0))
 }
 
 const loadingInventory = "loading the inventory"
@@ -73,16 +75,28 @@ type inventoryLoadedMsg struct {
 	err      error
 }
 
-// load reads the inventory in a command, sorted as it is shown now.
+// load reads the inventory in a command, sorted as it is shown now. The
+// live watch takes note of the store first, so that what this load reads
+// is not read again on its next look.
 func (s *inventoryScreen) load() tea.Cmd {
-	st, now, mode := s.d.store, s.d.clock.now(), s.sort
+	watch, read := s.watch, s.read()
 	return func() tea.Msg {
+		watch.changed()
+		return read()
+	}
+}
+
+// read is the work of reading the inventory, sorted as it is shown now,
+// for a command to do.
+func (s *inventoryScreen) read() func() inventoryLoadedMsg {
+	st, now, order := s.d.store, s.d.clock.now(), s.sort
+	return func() inventoryLoadedMsg {
 		secrets, bad, err := st.List()
 		if err != nil {
 			return inventoryLoadedMsg{err: err}
 		}
 		runbooks, err := st.Runbooks()
-		return inventoryLoadedMsg{listing: newListing(secrets, now, st.Config.Warning, mode), runbooks: runbooks, bad: bad, err: err}
+		return inventoryLoadedMsg{listing: newListing(secrets, now, st.Config.Warning, order), runbooks: runbooks, bad: bad, err: err}
 	}
 }
 
@@ -221,10 +235,16 @@ func (s *inventoryScreen) Update(msg tea.Msg) tea.Cmd {
 		return s.loaded(msg)
 	case storeChangedMsg:
 		return s.load()
+	case liveTickMsg:
+		return s.lookForChanges()
+	case liveLookedMsg:
+		return s.looked(msg)
 	case nextDueMsg:
 		return s.openNextDue(msg.after)
 	case tea.KeyMsg:
 		return s.updateKey(msg)
+	case tea.MouseMsg:
+		return s.updateMouse(msg)
 	}
 	return nil
 }
@@ -402,12 +422,8 @@ func (s *inventoryScreen) View() string {
 
 func (s *inventoryScreen) tabsView() string {
 	var tabs []string
-	for i, env := range s.envs {
-		name, n := env, s.perEnv[env]
-		if env == "" {
-			name, n = "all", len(s.all)
-		}
-		label := fmt.Sprintf("%s %d", name, n)
+	for i := range s.envs {
+		label := s.tabLabel(i)
 		if i == s.env {
 			tabs = append(tabs, s.styles.SelectedRow.Render("["+label+"]"))
 		} else {
@@ -430,6 +446,16 @@ func (s *inventoryScreen) filterView() string {
 		return left
 	}
 	return left + strings.Repeat(" ", gap) + right
+}
+
+// tabLabel is the i-th environment's tab: its name and how many secrets
+// it holds.
+func (s *inventoryScreen) tabLabel(i int) string {
+	name, n := s.envs[i], s.perEnv[s.envs[i]]
+	if name == "" {
+		name, n = "all", len(s.all)
+	}
+	return fmt.Sprintf("%s %d", name, n)
 }
 
 func (s *inventoryScreen) filterLine() string {

@@ -165,7 +165,7 @@ func TestThePositionIndicator(t *testing.T) {
 // ctrl+r reads the store again at once.
 func TestCtrlRReloads(t *testing.T) {
 	h := newHarness(t, 120, 30)
-	h.setBehindTheBack("prod/new/token")
+	h.setBehindTheBack("prod/new/token", 1)
 	h.send(tea.KeyMsg{Type: tea.KeyCtrlR})
 	if !strings.Contains(h.shownPaths(), "prod/new/token") {
 		t.Fatalf("ctrl+r did not reload: %s", h.shownPaths())
@@ -173,11 +173,14 @@ func TestCtrlRReloads(t *testing.T) {
 }
 
 // setBehindTheBack sets a value of path as another process would: the
-// workbench is not told.
-func (h *harness) setBehindTheBack(path string) {
+// workbench is not told. The value is ageDays old and rotated every 30
+// days.
+func (h *harness) setBehindTheBack(path string, ageDays int) {
 	h.t.Helper()
-	_, _, err := h.s.SetValue(path, []byte("value of "+path), store.Act{Actor: "alice", Now: testNow}, func(sec *inventory.Secret, _ bool) error {
+	act := store.Act{Actor: "alice", Now: testNow.AddDate(0, 0, -ageDays)}
+	_, _, err := h.s.SetValue(path, []byte("value of "+path), act, func(sec *inventory.Secret, _ bool) error {
 		sec.Owner = "ops"
+		sec.Rotation.Every = inventory.Every{N: 30, Unit: 'd'}
 		return nil
 	})
 	if err != nil {

@@ -98,7 +98,7 @@ func Run(opts Options) error {
 }
 
 func runProgram(m tea.Model, extra ...tea.ProgramOption) error {
-	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithAltScreen()}, extra...)...)
+	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithAltScreen(), tea.WithMouseCellMotion()}, extra...)...)
 	// A closed terminal (SIGHUP) ends the workbench as q does, so that what
 	// the caller set up is cleaned up (cabinet demo's throwaway store);
 	// bubbletea itself handles only SIGINT and SIGTERM.
@@ -130,6 +130,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layout()
 	case tea.KeyMsg:
 		return m, m.updateKey(msg)
+	case tea.MouseMsg:
+		return m, m.updateMouse(msg)
 	case spinner.TickMsg:
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
