@@ -57,7 +57,7 @@ func TestWorkbenchWalkThrough(t *testing.T) {
 	p.WaitGone(value, screenWait)
 
 	p.Keys("c")
-	p.WaitFor("copied; the clipboard is cleared in 45s", screenWait)
+	p.WaitFor("copied through the terminal (OSC 52): cabinet cannot clear that clipboard", screenWait)
 	if got := p.Clipboard(); got != value {
 		t.Fatalf("the terminal's clipboard (OSC 52) holds %d bytes, not the value", len(got))
 	}
@@ -239,7 +239,7 @@ func TestRotationWizardInTmux(t *testing.T) {
 		t.Fatalf("the output is not masked:\n%s", screen)
 	}
 	p.Keys("y")
-	p.WaitFor("rotated prod/db/password: the new value is current", screenWait)
+	p.WaitFor("✓ rotated prod/db/password: v2 is current", screenWait)
 	p.Keys("Escape")
 	p.WaitFor("r reveal · c copy", screenWait)
 	p.Keys("q")
