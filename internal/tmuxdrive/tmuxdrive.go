@@ -121,6 +121,34 @@ func (p *Pane) Burst(text string) {
 	p.tmux("send-keys", "-t", "t", "-l", "--", text)
 }
 
+// Click presses and releases the left mouse button on column x, line y of
+// the pane (from 0), as a terminal reports it to a program that asked
+// for the mouse: SGR sequences, written to the pane in one go (the
+// program reads them as one event each; sent key by key, the Escape
+// would arrive alone).
+func (p *Pane) Click(x, y int) {
+	p.t.Helper()
+	p.sendBytes(fmt.Sprintf("\x1b[<0;%d;%dM\x1b[<0;%d;%dm", x+1, y+1, x+1, y+1))
+}
+
+// MouseReporting reports whether the program asked the terminal for
+// mouse events: button presses (with motion while pressed) or all motion.
+func (p *Pane) MouseReporting() bool {
+	p.t.Helper()
+	flags := strings.TrimSpace(p.tmux("display-message", "-p", "-t", "t", "#{mouse_button_flag}#{mouse_any_flag}"))
+	return strings.Contains(flags, "1")
+}
+
+// sendBytes writes s to the pane's input as raw bytes.
+func (p *Pane) sendBytes(s string) {
+	p.t.Helper()
+	args := []string{"send-keys", "-t", "t", "-H"}
+	for i := 0; i < len(s); i++ {
+		args = append(args, fmt.Sprintf("%02x", s[i]))
+	}
+	p.tmux(args...)
+}
+
 // Screen is the pane as plain text, one line per row.
 func (p *Pane) Screen() string {
 	p.t.Helper()
