@@ -24,9 +24,9 @@ func TestLiveReloadShowsASetFromAnotherProcess(t *testing.T) {
 	selected := "▸ " + rowsOf(p.WaitFor("2/2", screenWait))[1]
 
 	u.must("value-3", "set", "prod/db/password", "--owner", "team", "--every", "90d")
-	screen := p.WaitFor("prod/db/password", liveWait)
+	p.WaitFor("prod/db/password", liveWait)
 	p.WaitFor("3 secrets · / to filter", liveWait)
-	if screen = p.Screen(); !strings.Contains(screen, selected) {
+	if screen := p.Screen(); !strings.Contains(screen, selected) {
 		t.Fatalf("the selection moved from %q:\n%s", selected, screen)
 	}
 	p.Keys("q")
