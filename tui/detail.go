@@ -101,7 +101,7 @@ func openDetail(d *deps, path string, onto screen, then tea.Cmd) tea.Cmd {
 	return func() tea.Msg {
 		loaded := loadDetail(st, path)
 		if loaded.err != nil {
-			return flashMsg{text: oneLine(loaded.err), err: true}
+			return flashMsg{text: workbenchWords(loaded.err), err: true}
 		}
 		return pushMsg{s: newDetailScreen(d, loaded), onto: onto, then: then}
 	}
@@ -200,7 +200,7 @@ func (s *detailScreen) reloaded(msg detailLoadedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		return flashError(msg.err)
+		return flashProblem(msg.err)
 	}
 	s.show(msg)
 	return nil
@@ -244,7 +244,7 @@ func (s *detailScreen) reveal(id *crypto.Identity) tea.Cmd {
 	return func() tea.Msg {
 		value, v, err := st.ReadAs(inventory.ActionReveal, path, inventory.Selector{}, id, act)
 		if err != nil {
-			return flashMsg{text: oneLine(err), err: true}
+			return flashMsg{text: workbenchWords(err), err: true}
 		}
 		return revealedMsg{path: path, version: v.Number, value: string(value)}
 	}
@@ -297,13 +297,13 @@ func (s *detailScreen) copy(id *crypto.Identity) tea.Cmd {
 		}
 		value, _, err := st.ReadAs(inventory.ActionCopy, path, inventory.Selector{}, id, act)
 		if err != nil {
-			return flashMsg{text: oneLine(err), err: true}
+			return flashMsg{text: workbenchWords(err), err: true}
 		}
 		sum := sha256.Sum256(value)
 		err = clip.Write(string(value))
 		clear(value)
 		if err != nil {
-			return flashMsg{text: oneLine(fmt.Errorf("failed to copy: %w", err)), err: true}
+			return flashMsg{text: workbenchWords(fmt.Errorf("failed to copy: %w", err)), err: true}
 		}
 		n := clip.copied(sum)
 		if viaTerminal(clip.Clipboard) {

@@ -41,7 +41,7 @@ func (s *detailScreen) copyPath() tea.Cmd {
 			return flashMsg{text: "failed to copy: no clipboard", err: true}
 		}
 		if err := clip.Write(path); err != nil {
-			return flashMsg{text: oneLine(fmt.Errorf("failed to copy: %w", err)), err: true}
+			return flashMsg{text: workbenchWords(fmt.Errorf("failed to copy: %w", err)), err: true}
 		}
 		if viaTerminal(clip.Clipboard) {
 			return flashMsg{text: "sent the path " + path + " to the terminal's clipboard (OSC 52)"}
@@ -82,7 +82,7 @@ func (s *detailScreen) deletedNow(msg deletedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		return flashError(msg.err)
+		return flashProblem(msg.err)
 	}
 	s.deleted = true
 	s.hide()
@@ -104,7 +104,7 @@ func (s *detailScreen) editRunbook() tea.Cmd {
 	name := s.runbookName()
 	cmd, err := runbookEditor(s.d, name)
 	if err != nil {
-		return flashError(err)
+		return flashProblem(err)
 	}
 	return tea.ExecProcess(cmd, func(err error) tea.Msg { return runbookEditedMsg{name: name, err: err} })
 }
@@ -152,23 +152,15 @@ func (s *detailScreen) runbookEdited(msg runbookEditedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		return tea.Batch(flashError(fmt.Errorf("the editor failed: %w", msg.err)), storeChanged)
+		return tea.Batch(flashProblem(fmt.Errorf("the editor failed: %w", msg.err)), storeChanged)
 	}
 	st, name := s.d.store, msg.name
 	check := func() tea.Msg {
 		rb, err := st.LoadRunbook(name)
 		if err != nil {
-			return flashMsg{text: oneLine(err), err: true}
+			return flashMsg{text: workbenchWords(err), err: true}
 		}
 		return flashMsg{text: fmt.Sprintf("runbooks/%s.yaml: %s, checked", name, plural(len(rb.Steps), "step", "steps"))}
 	}
 	return tea.Batch(check, storeChanged)
-}
-
-// plural is n with the word that suits it: "1 step", "2 steps".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

@@ -330,7 +330,7 @@ func (f *form) View() string {
 		b.WriteString(gutter + st.Label.Render(pad(fl.label, labelWidth)) + f.fieldView(fl, i == f.focus) + "\n")
 		switch {
 		case fl.err != nil && fl.touched:
-			b.WriteString(strings.Repeat(" ", labelWidth+2) + st.Error.Render("✖ "+oneLine(fl.err)) + "\n")
+			b.WriteString(strings.Repeat(" ", labelWidth+2) + st.Error.Render("✖ "+workbenchWords(fl.err)) + "\n")
 		case i == f.focus && fl.hint != "":
 			b.WriteString(strings.Repeat(" ", labelWidth+2) + st.Hint.Render(fl.hint) + "\n")
 		}
@@ -339,7 +339,7 @@ func (f *form) View() string {
 	case f.saving:
 		b.WriteString("\n" + st.Muted.Render("saving…"))
 	case f.err != nil:
-		b.WriteString("\n" + st.Error.Render("✖ "+oneLine(f.err)))
+		b.WriteString("\n" + st.Error.Render("✖ "+workbenchWords(f.err)))
 	}
 	return b.String()
 }

@@ -166,7 +166,7 @@ func (s *rotateScreen) loaded(msg rotationLoadedMsg) tea.Cmd {
 	}
 	s.d.busy.stop()
 	if msg.err != nil {
-		return tea.Batch(pop(s), flashError(msg.err))
+		return tea.Batch(pop(s), flashProblem(msg.err))
 	}
 	s.sec, s.rb, s.phase = msg.sec, msg.rb, phasePlan
 	s.syncKeys()
@@ -583,19 +583,6 @@ func (s *rotateScreen) syncKeys() {
 	} else {
 		k.Start.SetHelp("enter", "start")
 	}
-}
-
-// workbenchWords is err for the workbench's screens: its hint is dropped
-// when it names a command line (the screen names its own keys instead),
-// and Go's words for a cancelled context never show.
-func workbenchWords(err error) string {
-	msg := strings.Join(strings.Fields(err.Error()), " ")
-	if h := inventory.HintOf(err); h != "" && !strings.Contains(h, "`cabinet ") {
-		msg += "; " + h
-	}
-	msg = strings.ReplaceAll(msg, ": "+context.Canceled.Error(), "")
-	msg = strings.ReplaceAll(msg, context.Canceled.Error(), "interrupted")
-	return strings.ReplaceAll(msg, context.DeadlineExceeded.Error(), "timed out")
 }
 
 // lineWriter sends what it is written a line at a time.

@@ -413,6 +413,9 @@ func TestWizardGoldenScreens(t *testing.T) {
 			d.key("x")
 			d.until("the interrupt", func() bool { return d.h.rotate().phase == phaseStopped })
 			t.Run("interrupted", func(t *testing.T) { golden.RequireEqual(t, []byte(d.h.m.View())) })
+			d.key("x")
+			t.Run("rollback-question", func(t *testing.T) { golden.RequireEqual(t, []byte(d.h.m.View())) })
+			d.key("n")
 		})
 	}
 }

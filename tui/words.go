@@ -1,0 +1,40 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/cabinethq/cabinet/inventory"
+)
+
+// Words for the screens: errors without command lines or Go's internal
+// words, and plurals.
+
+// workbenchWords is err for the workbench's screens: its hint is dropped
+// when it names a command line (the screen names its own keys instead),
+// and Go's words for a cancelled context never show.
+func workbenchWords(err error) string {
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	if h := inventory.HintOf(err); h != "" && !strings.Contains(h, "`cabinet ") {
+		msg += "; " + h
+	}
+	msg = strings.ReplaceAll(msg, ": "+context.Canceled.Error(), "")
+	msg = strings.ReplaceAll(msg, context.Canceled.Error(), "interrupted")
+	return strings.ReplaceAll(msg, context.DeadlineExceeded.Error(), "timed out")
+}
+
+// flashProblem shows err in the footer in the workbench's words.
+func flashProblem(err error) tea.Cmd {
+	return func() tea.Msg { return flashMsg{text: workbenchWords(err), err: true} }
+}
+
+// plural is n with the word that suits it: "1 step", "2 steps".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
