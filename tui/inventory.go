@@ -79,18 +79,9 @@ type inventoryLoadedMsg struct {
 // live watch takes note of the store first, so that what this load reads
 // is not read again on its next look.
 func (s *inventoryScreen) load() tea.Cmd {
-	watch, read := s.watch, s.read()
+	st, now, order, watch := s.d.store, s.d.clock.now(), s.sort, s.watch
 	return func() tea.Msg {
 		watch.changed()
-		return read()
-	}
-}
-
-// read is the work of reading the inventory, sorted as it is shown now,
-// for a command to do.
-func (s *inventoryScreen) read() func() inventoryLoadedMsg {
-	st, now, order := s.d.store, s.d.clock.now(), s.sort
-	return func() inventoryLoadedMsg {
 		secrets, bad, err := st.List()
 		if err != nil {
 			return inventoryLoadedMsg{err: err}

@@ -153,11 +153,11 @@ func (w *storeWatch) subdirs(name string) []string {
 type (
 	// liveTickMsg says it is time to look for changes.
 	liveTickMsg struct{}
-	// liveLookedMsg is what a look found: the inventory read again if
-	// the store changed, else nil; and how many folders it looked at.
+	// liveLookedMsg is what a look found: whether the store changed, and
+	// how many folders it looked at.
 	liveLookedMsg struct {
-		reloaded *inventoryLoadedMsg
-		looked   int
+		changed bool
+		looked  int
 	}
 )
 
@@ -174,24 +174,22 @@ func lookEvery(folders int) time.Duration {
 	return liveEvery * time.Duration(max(1, folders/5000))
 }
 
-// lookForChanges reads the inventory again, in a command, if the store
-// changed since the last look or load.
+// lookForChanges looks, in a command, whether the store changed since
+// the last look or load.
 func (s *inventoryScreen) lookForChanges() tea.Cmd {
-	watch, read := s.watch, s.read()
+	watch := s.watch
 	return func() tea.Msg {
 		changed, looked := watch.look()
-		if !changed {
-			return liveLookedMsg{looked: looked}
-		}
-		msg := read()
-		return liveLookedMsg{reloaded: &msg, looked: looked}
+		return liveLookedMsg{changed: changed, looked: looked}
 	}
 }
 
-// looked takes in what a look found, and looks again later.
+// looked says that the store changed to every screen, as a change made
+// in the workbench does (the inventory reads itself again, an open secret
+// too), and looks again later.
 func (s *inventoryScreen) looked(msg liveLookedMsg) tea.Cmd {
-	if msg.reloaded == nil {
+	if !msg.changed {
 		return s.lookLater(msg.looked)
 	}
-	return tea.Batch(s.loaded(*msg.reloaded), s.lookLater(msg.looked))
+	return tea.Batch(storeChanged, s.lookLater(msg.looked))
 }

@@ -32,6 +32,12 @@ func TestChangesByAnotherProcessShowAtTheNextLook(t *testing.T) {
 	if got := h.selectedPath(); got != "dev/api/token" {
 		t.Fatalf("after the reload the selection moved to %s", got)
 	}
+	h.keys("enter") // an open secret is live too
+	h.setBehindTheBack("dev/api/token", 0)
+	h.fire(liveEvery)
+	if view := h.m.View(); !strings.Contains(view, "v2") {
+		t.Fatalf("the open secret does not show its new version:\n%s", view)
+	}
 }
 
 // The watch sees a secret written, a folder added and a file removed, and
