@@ -68,8 +68,7 @@ func (c *confirmScreen) Update(msg tea.Msg) tea.Cmd {
 // View is the asking screen, cut to leave room for the question at the
 // bottom.
 func (c *confirmScreen) View() string {
-	question := lipgloss.NewStyle().Width(max(1, c.width)).Render(
-		c.styles.Revealed.Render("? "+c.question) + c.styles.Muted.Render("  y/N"))
+	question := wrapText(c.styles.Revealed.Render("? "+c.question)+c.styles.Muted.Render("  y/N"), c.width)
 	lines := strings.Split(c.under.View(), "\n")
 	room := max(0, c.height-1-lipgloss.Height(question))
 	if len(lines) > room {

@@ -351,8 +351,14 @@ func (s *detailScreen) View() string {
 func (s *detailScreen) content() string {
 	st, sec := s.styles, s.sec
 	var b strings.Builder
+	// A long value wraps under itself rather than being cut at the edge:
+	// its end (a deadline, a key) is what matters.
 	field := func(label, value string) {
-		fmt.Fprintf(&b, "%s %s\n", st.Label.Render(pad(label, 12)), st.Value.Render(value))
+		lines := strings.Split(wrapText(st.Value.Render(value), max(10, s.width-13)), "\n")
+		fmt.Fprintf(&b, "%s %s\n", st.Label.Render(pad(label, 12)), strings.TrimRight(lines[0], " "))
+		for _, l := range lines[1:] {
+			b.WriteString(strings.Repeat(" ", 13) + strings.TrimRight(l, " ") + "\n")
+		}
 	}
 	status := inventory.StatusAt(sec, s.now, s.warning)
 	deadline, _ := inventory.Deadline(sec)

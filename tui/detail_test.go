@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/exp/golden"
 	"github.com/muesli/termenv"
 
 	"github.com/cabinethq/cabinet/rotation"
@@ -169,5 +171,25 @@ func TestEditTheRunbookInTheEditor(t *testing.T) {
 	h.m.deps.environ = []string{"PATH=" + os.Getenv("PATH")}
 	if cmd, _ := runbookEditor(h.m.deps, "db-password"); cmd.Args[0] != "vi" {
 		t.Fatalf("without $EDITOR: %q", cmd.Args)
+	}
+}
+
+// The secret at 80×24 and at the 60×12 minimum: long values wrap under
+// themselves rather than lose their end (the deadline's date).
+func TestDetailGoldenScreens(t *testing.T) {
+	for _, size := range []struct{ w, h int }{{80, 24}, {60, 12}} {
+		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
+			h := newHarness(t, size.w, size.h)
+			h.setRunbook(dbPassword, "db-password")
+			h.openSecret(dbPassword)
+			if !strings.Contains(h.m.View(), "2026-11-16)") {
+				t.Errorf("the deadline is cut:\n%s", h.m.View())
+			}
+			t.Run("detail", func(t *testing.T) { golden.RequireEqual(t, []byte(h.m.View())) })
+			h.keys("r")
+			t.Run("revealed", func(t *testing.T) { golden.RequireEqual(t, []byte(h.m.View())) })
+			h.keys("D")
+			t.Run("delete-question", func(t *testing.T) { golden.RequireEqual(t, []byte(h.m.View())) })
+		})
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"github.com/cabinethq/cabinet/themes"
 )
@@ -317,7 +316,7 @@ func (f *form) View() string {
 	var b strings.Builder
 	b.WriteString(st.Title.Render(f.title) + "\n\n")
 	if f.notice != "" {
-		b.WriteString(lipgloss.NewStyle().Width(max(1, f.width)).Render(st.Hint.Render(f.notice)) + "\n\n")
+		b.WriteString(wrapText(st.Hint.Render(f.notice), f.width) + "\n\n")
 	}
 	for i, fl := range f.fields {
 		if !fl.visible() {

@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 
 	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/inventory"
@@ -360,10 +359,9 @@ func (s *rotateScreen) addOutput(line string) {
 // fillOutput lays the output out for the width, long lines wrapped.
 func (s *rotateScreen) fillOutput() {
 	s.outView.Width = max(1, s.width)
-	wrap := lipgloss.NewStyle().Width(max(10, s.width-2))
 	lines := make([]string, len(s.output))
 	for i, l := range s.output {
-		lines[i] = s.styles.Muted.Render(wrap.Render(printable(l)))
+		lines[i] = s.styles.Muted.Render(wrapText(printable(l), max(10, s.width-2)))
 	}
 	s.outView.SetContent(strings.Join(lines, "\n"))
 	if !s.scrolledBack {

@@ -57,14 +57,9 @@ func wrapLines(lines []string, width int) []string {
 	if width <= 0 {
 		return lines
 	}
-	wrap := lipgloss.NewStyle().Width(width)
 	var out []string
 	for _, l := range lines {
-		if lipgloss.Width(l) <= width {
-			out = append(out, l)
-			continue
-		}
-		out = append(out, strings.Split(wrap.Render(l), "\n")...)
+		out = append(out, strings.Split(wrapText(l, width), "\n")...)
 	}
 	return out
 }
@@ -174,8 +169,7 @@ func (s *rotateScreen) stepLines() []string {
 		}
 		lines = append(lines, style.Render(cut(line, s.width)))
 		if why := s.why[i]; why != "" && outcome == inventory.StepFailed {
-			wrap := lipgloss.NewStyle().Width(max(10, s.width-5))
-			for _, l := range strings.Split(wrap.Render(printable(why)), "\n") {
+			for _, l := range strings.Split(wrapText(printable(why), max(10, s.width-5)), "\n") {
 				lines = append(lines, st.Error.Render("     "+l))
 			}
 		}
@@ -261,7 +255,7 @@ func (s *rotateScreen) prompt() []string {
 		if s.failed {
 			style = st.Error
 		}
-		wrapped := lipgloss.NewStyle().Width(max(10, s.width)).Render(s.message)
+		wrapped := wrapText(s.message, max(10, s.width))
 		lines = append(lines, "")
 		for _, l := range strings.Split(wrapped, "\n") {
 			lines = append(lines, style.Render(l))

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cabinethq/cabinet/inventory"
 )
@@ -24,6 +25,15 @@ func workbenchWords(err error) string {
 	msg = strings.ReplaceAll(msg, ": "+context.Canceled.Error(), "")
 	msg = strings.ReplaceAll(msg, context.Canceled.Error(), "interrupted")
 	return strings.ReplaceAll(msg, context.DeadlineExceeded.Error(), "timed out")
+}
+
+// wrapText wraps s at width columns, at spaces only, a word longer than a
+// line cut where it must be. Hyphens are held for the wrap (ansi.Wrap
+// always breaks at them): a date or a path stays whole.
+func wrapText(s string, width int) string {
+	const held = "\u2011" // a non-breaking hyphen, as wide as one
+	wrapped := ansi.Wrap(strings.ReplaceAll(s, "-", held), max(1, width), "")
+	return strings.ReplaceAll(wrapped, held, "-")
 }
 
 // flashProblem shows err in the footer in the workbench's words.
