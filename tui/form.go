@@ -311,12 +311,39 @@ func (f *form) trySave() tea.Cmd {
 	return f.save()
 }
 
+// View shows the title, the fields and how the last save went. Fields
+// that do not fit the height scroll so that the focused one shows.
 func (f *form) View() string {
 	st := f.styles
-	var b strings.Builder
-	b.WriteString(st.Title.Render(f.title) + "\n\n")
+	head := []string{st.Title.Render(f.title), ""}
 	if f.notice != "" {
-		b.WriteString(wrapText(st.Hint.Render(f.notice), f.width) + "\n\n")
+		head = append(head, strings.Split(wrapText(st.Hint.Render(f.notice), f.width), "\n")...)
+		head = append(head, "")
+	}
+	var tail []string
+	switch {
+	case f.saving:
+		tail = []string{"", st.Muted.Render("saving…")}
+	case f.err != nil:
+		tail = append([]string{""}, strings.Split(wrapText(st.Error.Render("✖ "+workbenchWords(f.err)), f.width), "\n")...)
+	}
+	body, from, to := f.fieldLines()
+	if room := f.height - len(head) - len(tail); f.height > 0 && len(body) > room && room > 0 {
+		start := max(0, min(to-room, from))
+		body = body[start : start+room]
+	}
+	return strings.Join(append(append(head, body...), tail...), "\n")
+}
+
+// fieldLines are the lines of the visible fields, each with its error or,
+// focused, its hint under it; from and to bound the focused field's.
+func (f *form) fieldLines() (lines []string, from, to int) {
+	st := f.styles
+	indent := strings.Repeat(" ", labelWidth+2)
+	under := func(text string) {
+		for _, l := range strings.Split(wrapText(text, max(10, f.width-len(indent))), "\n") {
+			lines = append(lines, indent+l)
+		}
 	}
 	for i, fl := range f.fields {
 		if !fl.visible() {
@@ -324,23 +351,20 @@ func (f *form) View() string {
 		}
 		gutter := "  "
 		if i == f.focus {
-			gutter = st.FilterPrompt.Render("▸ ")
+			gutter, from = st.FilterPrompt.Render("▸ "), len(lines)
 		}
-		b.WriteString(gutter + st.Label.Render(pad(fl.label, labelWidth)) + f.fieldView(fl, i == f.focus) + "\n")
+		lines = append(lines, gutter+st.Label.Render(pad(fl.label, labelWidth))+f.fieldView(fl, i == f.focus))
 		switch {
 		case fl.err != nil && fl.touched:
-			b.WriteString(strings.Repeat(" ", labelWidth+2) + st.Error.Render("✖ "+workbenchWords(fl.err)) + "\n")
+			under(st.Error.Render("✖ " + workbenchWords(fl.err)))
 		case i == f.focus && fl.hint != "":
-			b.WriteString(strings.Repeat(" ", labelWidth+2) + st.Hint.Render(fl.hint) + "\n")
+			under(st.Hint.Render(fl.hint))
+		}
+		if i == f.focus {
+			to = len(lines)
 		}
 	}
-	switch {
-	case f.saving:
-		b.WriteString("\n" + st.Muted.Render("saving…"))
-	case f.err != nil:
-		b.WriteString("\n" + st.Error.Render("✖ "+workbenchWords(f.err)))
-	}
-	return b.String()
+	return lines, from, to
 }
 
 func (f *form) fieldView(fl *field, focused bool) string {

@@ -1,8 +1,11 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/inventory"
@@ -309,5 +312,22 @@ func TestSetValueOnASecretWithARunbookSaysNoStepRuns(t *testing.T) {
 	h.keys("enter", "enter", "v")
 	if strings.Contains(h.m.View(), "no runbook step runs") {
 		t.Fatalf("a secret without a runbook is warned:\n%s", h.m.View())
+	}
+}
+
+// The create form at 80×24 and at the 60×12 minimum: a hint wraps under
+// its field, and the fields scroll so that the focused one shows.
+func TestFormGoldenScreens(t *testing.T) {
+	for _, size := range []struct{ w, h int }{{80, 24}, {60, 12}} {
+		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
+			h := newHarness(t, size.w, size.h)
+			h.keys("n")
+			t.Run("create", func(t *testing.T) { golden.RequireEqual(t, []byte(h.m.View())) })
+			h.keys("tab", "tab", "tab", "tab", "tab", "tab", "tab", "tab")
+			if h.focused() != "Characters" || !strings.Contains(h.m.View(), "▸ Characters") {
+				t.Fatalf("the focused field (%s) is off screen:\n%s", h.focused(), h.m.View())
+			}
+			t.Run("create-last-field", func(t *testing.T) { golden.RequireEqual(t, []byte(h.m.View())) })
+		})
 	}
 }
