@@ -419,3 +419,24 @@ func TestWizardGoldenScreens(t *testing.T) {
 		})
 	}
 }
+
+// A long runbook on a short screen: the steps scroll to the one the
+// wizard is about, and the reason it stopped stays on screen.
+func TestALongRunbookFitsTheSmallestScreen(t *testing.T) {
+	var rb strings.Builder
+	rb.WriteString("name: quick\nsteps:\n")
+	for i := range 6 {
+		fmt.Fprintf(&rb, "  - name: check %d\n    run: true\n", i+1)
+	}
+	rb.WriteString("  - name: promote\n  - name: revoke\n    confirm: \"Old one revoked?\"\n")
+	h := wizardHarness(t, rb.String())
+	h.send(tea.WindowSizeMsg{Width: 60, Height: 12})
+	h.keys("enter", "n")
+	view := h.m.View()
+	for _, want := range []string{"› 8. revoke", "a step was not confirmed", "↑ "} {
+		if !strings.Contains(view, want) {
+			t.Errorf("at 60×12 the view lacks %q:\n%s", want, view)
+		}
+	}
+	golden.RequireEqual(t, []byte(view))
+}

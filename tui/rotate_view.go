@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,18 +22,21 @@ func (s *rotateScreen) View() string {
 	if s.phase == phaseLoading {
 		return st.Muted.Render("loading " + s.path + "…")
 	}
-	top := []string{cut(s.title(), s.width), ""}
-	top = append(top, s.standing()...)
-	top = append(top, "")
-	top = append(top, s.stepLines()...)
-	top = append(top, s.prompt()...)
+	head := append(append([]string{cut(s.title(), s.width), ""}, s.standing()...), "")
+	head = wrapLines(head, s.width)
+	steps, focus := s.stepLines()
+	rest := s.prompt()
 	if len(s.output) > 0 {
-		top = append(top, "")
+		rest = append(rest, "")
 	}
-	top = wrapLines(top, s.width)
-	if s.height > 0 && len(top)+3 > s.height {
-		top = withoutBlanks(top)
+	rest = wrapLines(rest, s.width)
+	if s.height > 0 && len(head)+len(steps)+len(rest)+3 > s.height {
+		head, rest = withoutBlanks(head), withoutBlanks(rest)
 	}
+	if room := s.height - len(head) - len(rest); s.height > 0 && len(steps) > room {
+		steps = s.window(steps, focus, max(1, room))
+	}
+	top := append(append(head, steps...), rest...)
 	if len(s.output) == 0 {
 		return strings.Join(top, "\n")
 	}
@@ -150,14 +154,53 @@ func (s *rotateScreen) approvalText() string {
 	return text + " (waits for it)"
 }
 
+// window shows room of the step lines, around the line focus, saying
+// how many are hidden above and below.
+func (s *rotateScreen) window(lines []string, focus, room int) []string {
+	start := min(max(0, focus-room/2), len(lines)-room)
+	shown := slices.Clone(lines[start : start+room])
+	if room < 3 {
+		return shown
+	}
+	if start > 0 {
+		shown[0] = s.styles.Muted.Render(fmt.Sprintf("  ↑ %d more", start+1))
+	}
+	if below := len(lines) - start - room; below > 0 {
+		shown[room-1] = s.styles.Muted.Render(fmt.Sprintf("  ↓ %d more", below+1))
+	}
+	return shown
+}
+
+// focusStep is the step the wizard is about: the one running, the one
+// that failed, or the next.
+func (s *rotateScreen) focusStep() int {
+	r := s.sec.Rotating
+	switch {
+	case s.running >= 0:
+		return s.running
+	case r == nil:
+		return 0
+	}
+	for i := range s.rb.Steps {
+		if r.LastOutcome(i) == inventory.StepFailed {
+			return i
+		}
+	}
+	return r.Next
+}
+
 // stepLines lists the steps with their state: done, running (with a
 // spinner, its time and timeout, or the countdown of a wait), failed
-// (and why), undone by a rollback, or to come; then the rollback.
-func (s *rotateScreen) stepLines() []string {
+// (and why), undone by a rollback, or to come; then the rollback. focus
+// is the line of the step the wizard is about.
+func (s *rotateScreen) stepLines() (lines []string, focus int) {
 	st := s.styles
 	r := s.sec.Rotating
-	var lines []string
+	focused := s.focusStep()
 	for i, step := range s.rb.Steps {
+		if i == focused {
+			focus = len(lines)
+		}
 		outcome := ""
 		if r != nil {
 			outcome = r.LastOutcome(i)
@@ -177,7 +220,7 @@ func (s *rotateScreen) stepLines() []string {
 	if len(s.rb.Rollback) > 0 {
 		lines = append(lines, st.Muted.Render(cut("rollback: "+s.rollbackText(), s.width)))
 	}
-	return lines
+	return lines, focus
 }
 
 // mark is the symbol and style of step i.
