@@ -135,32 +135,38 @@ func rankHits(all []row, candidates []int, words []string, keep func(*row) bool)
 		}
 		return hits, hits
 	}
-	ranks := make([]uint16, 0, len(candidates))
 	need := byteSet(strings.Join(words, ""))
 	urgencies := len(statusOrder) + 1 // an unknown status (-1) goes last
-	buckets := make([]int, (qualities*len(words)+1)*urgencies+1)
+	buckets := make([]int32, 0, len(candidates))
 	for _, i := range candidates {
 		r := &all[i]
 		if !keep(r) {
 			continue
 		}
-		rank, ok := rankOf(r, words, need)
-		if !ok {
-			continue
+		if rank, ok := rankOf(r, words, need); ok {
+			hits = append(hits, i)
+			buckets = append(buckets, int32(rank*urgencies+urgencyBucket(r.urgency, urgencies)))
 		}
-		b := rank*urgencies + urgencyBucket(r.urgency, urgencies)
-		hits, ranks = append(hits, i), append(ranks, uint16(b))
-		buckets[b+1]++
 	}
-	for b := 1; b < len(buckets); b++ {
-		buckets[b] += buckets[b-1]
+	return hits, sortByBucket(hits, buckets, (qualities*len(words)+1)*urgencies)
+}
+
+// sortByBucket orders items by their buckets (each below n), keeping the
+// order of the items in a bucket: a counting sort.
+func sortByBucket(items []int, buckets []int32, n int) []int {
+	next := make([]int, n+1) // where the next item of each bucket goes
+	for _, b := range buckets {
+		next[b+1]++
 	}
-	ranked = make([]int, len(hits))
-	for k, i := range hits {
-		ranked[buckets[ranks[k]]] = i
-		buckets[ranks[k]]++
+	for b := 1; b <= n; b++ {
+		next[b] += next[b-1]
 	}
-	return hits, ranked
+	sorted := make([]int, len(items))
+	for k, item := range items {
+		sorted[next[buckets[k]]] = item
+		next[buckets[k]]++
+	}
+	return sorted
 }
 
 func urgencyBucket(u, buckets int) int {
