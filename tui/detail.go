@@ -20,24 +20,25 @@ import (
 // detailScreen shows one secret: metadata, versions, scope, deadline and
 // runbook, with the value masked until revealed.
 type detailScreen struct {
-	d        *deps
-	styles   *themes.Styles
-	keys     detailKeys
-	sec      *inventory.Secret
-	scope    string
-	readers  []string
-	runbook  string   // the runbook file's text, if any
-	runbooks []string // names in runbooks/, for the edit form
-	now      time.Time
-	warning  time.Duration
-	approver string // who must approve the rotation that waits, or ""
-	revealed string // the plaintext while revealed; "" otherwise
-	revealN  int    // counts reveals, so that an old timer cannot hide a new one
-	hidesAt  time.Time
-	deleted  bool // deleted from here: reloads no longer find it
-	view     viewport.Model
-	width    int
-	height   int
+	d         *deps
+	styles    *themes.Styles
+	keys      detailKeys
+	sec       *inventory.Secret
+	scope     string
+	readers   []string
+	runbook   string   // the runbook file's text, if any
+	runbooks  []string // names in runbooks/, for the edit form
+	now       time.Time
+	warning   time.Duration
+	approver  string // who must approve the rotation that waits, or ""
+	revealed  string // the plaintext while revealed; "" otherwise
+	revealN   int    // counts reveals, so that an old timer cannot hide a new one
+	revealedV int    // the version revealed
+	hidesAt   time.Time
+	deleted   bool // deleted from here: reloads no longer find it
+	view      viewport.Model
+	width     int
+	height    int
 }
 
 // detailLoadedMsg is a secret read from the store, with what the detail
@@ -121,6 +122,12 @@ func (s *detailScreen) show(loaded detailLoadedMsg) {
 	s.now, s.warning = s.d.clock.now(), s.d.store.Config.Warning
 	s.keys.Approve.SetEnabled(s.approver != "")
 	s.keys.Runbook.SetEnabled(s.runbookName() != "")
+	if cur := s.sec.CurrentVersion(); s.revealed != "" && cur != nil && cur.Number == s.revealedV {
+		// A reload for another change (the live watch sees every one)
+		// keeps the value shown while it is still the current one.
+		s.view.SetContent(s.content())
+		return
+	}
 	s.hide()
 }
 
@@ -256,7 +263,7 @@ func (s *detailScreen) showRevealed(msg revealedMsg) tea.Cmd {
 		return nil
 	}
 	s.d.busy.stop()
-	s.revealed = msg.value
+	s.revealed, s.revealedV = msg.value, msg.version
 	s.revealN++
 	n := s.revealN
 	s.now = s.d.clock.now()

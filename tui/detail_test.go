@@ -193,3 +193,23 @@ func TestDetailGoldenScreens(t *testing.T) {
 		})
 	}
 }
+
+// A reload for a change elsewhere in the store keeps the value shown; a
+// new current value hides it.
+func TestARevealedValueOutlivesAReloadOfTheSameVersion(t *testing.T) {
+	h := newHarness(t, 120, 30)
+	h.openSecret(dbPassword)
+	h.keys("r")
+	h.setRunbook("prod/kafka/sasl", "db-password") // another secret changes
+	h.run(storeChanged)
+	if !strings.Contains(h.m.View(), "pw-overdue") {
+		t.Fatalf("a reload for another secret hid the value:\n%s", h.m.View())
+	}
+	if _, _, err := h.s.SetValue(dbPassword, []byte("pw-new"), store.Act{Actor: "alice", Now: testNow}, nil); err != nil {
+		t.Fatal(err)
+	}
+	h.run(storeChanged)
+	if view := h.m.View(); strings.Contains(view, "pw-overdue") || strings.Contains(view, "pw-new") {
+		t.Fatalf("a new current value left a value on screen:\n%s", view)
+	}
+}
