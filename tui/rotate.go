@@ -334,6 +334,12 @@ func (s *rotateScreen) Update(msg tea.Msg) tea.Cmd {
 	case rotDoneMsg:
 		s.finished(msg.err)
 		return tea.Batch(s.refresh(), storeChanged)
+	case storeChangedMsg:
+		// Another process may have moved the rotation on: a teammate's
+		// approval, a resume or a rollback elsewhere.
+		if s.phase != phaseLoading && !s.busy() {
+			return s.refresh()
+		}
 	case rotRefreshedMsg:
 		s.refreshed(msg)
 	case rotTickMsg:

@@ -203,6 +203,22 @@ func TestAStopBeforeAnyStepCanBeRolledBack(t *testing.T) {
 	if view := h.m.View(); !strings.Contains(view, "x roll back") || !strings.Contains(view, "enter resume") {
 		t.Fatalf("the keys of a stopped rotation are missing:\n%s", view)
 	}
+	// bob approves from another process: the wizard shows it once the
+	// store is seen to change.
+	_, recipient := newIdentity(t, "bob")
+	if _, err := h.s.AddMember("bob", recipient, []string{"*"}, h.id, store.Act{Actor: "alice", Now: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.s.Change(dbPassword, store.Act{Actor: "bob", Now: testNow}, func(sec *inventory.Secret) (inventory.Event, error) {
+		sec.Rotating.Approved = "bob"
+		return inventory.Event{Action: inventory.ActionRotateApprove, Path: dbPassword}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h.run(storeChanged)
+	if !strings.Contains(h.m.View(), "approval before promote: bob (approved by bob)") {
+		t.Fatalf("the wizard does not show bob's approval:\n%s", h.m.View())
+	}
 	h.keys("x", "y")
 	if !strings.Contains(h.m.View(), "approval before promote: bob (not needed now: the rotation was rolled back)") || h.load("prod/db/password").Rotating != nil {
 		t.Fatalf("view:\n%s", h.m.View())
