@@ -58,7 +58,7 @@ func (s *detailScreen) approve(id *crypto.Identity) tea.Cmd {
 		if err := e.Approve(path); err != nil {
 			return flashMsg{text: workbenchWords(err), err: true}
 		}
-		return tea.BatchMsg{flash("approved the rotation of " + path + ": R resumes it"), storeChanged}
+		return tea.BatchMsg{flash("approved the rotation of " + path), storeChanged}
 	}
 }
 

@@ -61,7 +61,7 @@ func TestApproveARotationFromTheSecret(t *testing.T) {
 		t.Fatalf("approved by %q", got)
 	}
 	view = h.m.View()
-	if !strings.Contains(view, "approved the rotation of prod/db/password: R resumes it") || !strings.Contains(view, "approved by alice") || strings.Contains(view, "a approves") {
+	if !strings.Contains(view, "approved the rotation of prod/db/password") || !strings.Contains(view, "approved by alice   R resumes or rolls it back") || strings.Contains(view, "a approves") {
 		t.Fatalf("after a:\n%s", view)
 	}
 	if !strings.Contains(h.audit(), `"action":"rotate-approve"`) {
