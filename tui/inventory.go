@@ -482,35 +482,38 @@ func (s *inventoryScreen) tableView() string {
 	case len(s.shown) == 0:
 		return s.styles.Muted.Render("Nothing matches. Esc clears the filter; tab changes the environment.")
 	}
-	pathW := max(12, s.width-colCursor-colOwner-colVersion-colAge-colDL-colStatus-5)
+	cols := layoutColumns(s.width)
 	var b strings.Builder
-	b.WriteString(s.styles.TableHeader.Render(strings.Repeat(" ", colCursor) + pad("PATH", pathW) + " " + pad("OWNER", colOwner) + " " +
-		pad("VER", colVersion) + " " + pad("AGE", colAge) + " " + pad("DEADLINE", colDL) + " " + pad("STATUS", colStatus)))
+	b.WriteString(s.styles.TableHeader.Render(cols.header()))
 	words := queryWords(s.filter.Value())
 	end := min(len(s.shown), s.offset+s.listHeight())
 	for i := s.offset; i < end; i++ {
 		b.WriteByte('\n')
-		b.WriteString(s.rowView(&s.all[s.shown[i]], i == s.cursor, pathW, words))
+		b.WriteString(s.rowView(&s.all[s.shown[i]], i == s.cursor, cols, words))
 	}
 	return b.String()
 }
 
 // rowView draws one row, the characters the filter's words match
 // highlighted in its path and owner.
-func (s *inventoryScreen) rowView(r *row, selected bool, pathW int, words []string) string {
+func (s *inventoryScreen) rowView(r *row, selected bool, cols columns, words []string) string {
 	dl := "-"
 	if r.hasDL {
 		dl = r.deadline.Format("2006-01-02")
 	}
-	rest := " " + pad(r.version, colVersion) + " " + pad(r.age, colAge) + " " + pad(dl, colDL) + " "
 	status := pad(r.statusT, colStatus)
 	base, hl, statusStyle, mark := s.styles.Row, s.styles.Match, s.styles.Status(r.status), "  "
 	if selected {
 		base, mark = s.styles.SelectedRow, "▸ "
 		hl, statusStyle = base.Inherit(hl), base
 	}
-	return base.Render(mark) + markedCell(r.path, pathW, matchMarks(r.path, words), base, hl) + base.Render(" ") +
-		markedCell(r.owner, colOwner, matchMarks(r.owner, words), base, hl) + base.Render(rest) + statusStyle.Render(status)
+	path, pathMarks := cutPath(r.path, cols.pathW, matchMarks(r.path, words))
+	line := base.Render(mark) + markedCell(path, cols.pathW, pathMarks, base, hl)
+	if cols.owner {
+		line += base.Render(" ") + markedCell(r.owner, colOwner, matchMarks(r.owner, words), base, hl)
+	}
+	rest := columns{version: cols.version, age: cols.age, deadline: cols.deadline}.cells("", r.version, r.age, dl)
+	return line + base.Render(rest+" ") + statusStyle.Render(status)
 }
 
 // pad cuts or pads text to exactly w cells.
