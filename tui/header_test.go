@@ -3,6 +3,11 @@ package tui
 import (
 	"strings"
 	"testing"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"github.com/cabinethq/cabinet/themes"
 )
 
 // TestHeaderCountsAlwaysShow: at 80 and 60 columns the header still
@@ -28,4 +33,28 @@ func TestHeaderCountsAlwaysShow(t *testing.T) {
 			t.Errorf("at %d columns the header is %d wide: %q", tt.width, w, header)
 		}
 	}
+}
+
+// TestHeaderCountsShowInColour: with colours on, the escapes in the header
+// take no room: the counts still show at 110 columns.
+func TestHeaderCountsShowInColour(t *testing.T) {
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	defer lipgloss.SetColorProfile(termenv.Ascii)
+	h := newHarness(t, 110, 24)
+	h.m.deps.styles = ptr(themes.New(mustTheme(t, "dark")))
+	header := strings.SplitN(h.m.View(), "\n", 2)[0]
+	if !strings.Contains(header, "rotating") || lipgloss.Width(header) > 110 {
+		t.Fatalf("the header in colour lost its counts or its width (%d): %q", lipgloss.Width(header), header)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func mustTheme(t *testing.T, name string) themes.Theme {
+	t.Helper()
+	th, err := themes.Named(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return th
 }

@@ -43,7 +43,9 @@ func (m *Model) headerView() string {
 	}
 	names := m.headerNames(max(room, 0))
 	gap := m.width - lipgloss.Width(title) - lipgloss.Width(names) - lipgloss.Width(counts)
-	return cut(title+names+strings.Repeat(" ", max(gap, 1))+counts, m.width)
+	// MaxWidth, not cut: the line holds colour escapes, which only lipgloss
+	// measures as taking no room.
+	return lipgloss.NewStyle().MaxWidth(m.width).Render(title + names + strings.Repeat(" ", max(gap, 1)) + counts)
 }
 
 // headerStatuses are the statuses the header counts, in its order.
