@@ -2,14 +2,12 @@ package tui
 
 import (
 	"errors"
-	"strings"
 	"sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/cabinethq/cabinet/crypto"
-	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/store"
 	"github.com/cabinethq/cabinet/themes"
 )
@@ -114,16 +112,6 @@ func (d *deps) withIdentity(what string, next func(*crypto.Identity) tea.Cmd) te
 }
 
 func (d *deps) act() store.Act { return store.Act{Actor: d.who.actor, Now: d.clock.now()} }
-
-// oneLine is an error on one line with its hint after a semicolon, as the
-// command line prints it.
-func oneLine(err error) string {
-	msg := strings.Join(strings.Fields(err.Error()), " ")
-	if h := inventory.HintOf(err); h != "" {
-		msg += "; " + h
-	}
-	return msg
-}
 
 // copies is the clipboard, and the last value copied to it, so that the
 // timer that clears it leaves a newer copy, or what the user copied

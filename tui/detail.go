@@ -207,7 +207,7 @@ func (s *detailScreen) reloaded(msg detailLoadedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		return flashProblem(msg.err)
+		return flashError(msg.err)
 	}
 	s.show(msg)
 	return nil

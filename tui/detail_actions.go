@@ -82,7 +82,7 @@ func (s *detailScreen) deletedNow(msg deletedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		return flashProblem(msg.err)
+		return flashError(msg.err)
 	}
 	s.deleted = true
 	s.hide()
@@ -104,7 +104,7 @@ func (s *detailScreen) editRunbook() tea.Cmd {
 	name := s.runbookName()
 	cmd, err := runbookEditor(s.d, name)
 	if err != nil {
-		return flashProblem(err)
+		return flashError(err)
 	}
 	return tea.ExecProcess(cmd, func(err error) tea.Msg { return runbookEditedMsg{name: name, err: err} })
 }
@@ -152,7 +152,7 @@ func (s *detailScreen) runbookEdited(msg runbookEditedMsg) tea.Cmd {
 		return nil
 	}
 	if msg.err != nil {
-		return tea.Batch(flashProblem(fmt.Errorf("the editor failed: %w", msg.err)), storeChanged)
+		return tea.Batch(flashError(fmt.Errorf("the editor failed: %w", msg.err)), storeChanged)
 	}
 	st, name := s.d.store, msg.name
 	check := func() tea.Msg {

@@ -458,9 +458,9 @@ func (s *inventoryScreen) filterLine() string {
 		return s.styles.FilterPrompt.Render("/") + s.styles.FilterText.Render(s.filter.Value()) +
 			s.styles.Muted.Render(count+" · esc clears the filter")
 	case s.dueOnly:
-		return s.styles.Title.Render("Due") + s.styles.Muted.Render(fmt.Sprintf(" · %d secrets need rotating, most urgent first · R rotates · d shows all", len(s.shown)))
+		return s.styles.Title.Render("Due") + s.styles.Muted.Render(" · "+plural(len(s.shown), "secret needs", "secrets need")+" rotating, most urgent first · R rotates · d shows all")
 	}
-	return s.styles.Muted.Render(fmt.Sprintf("%d secrets · / to filter", len(s.shown)))
+	return s.styles.Muted.Render(plural(len(s.shown), "secret", "secrets") + " · / to filter")
 }
 
 // The widths of the table's fixed columns; the path takes the rest.
@@ -478,7 +478,7 @@ func (s *inventoryScreen) tableView() string {
 	case s.loading:
 		return s.styles.Muted.Render("loading the inventory…")
 	case len(s.all) == 0:
-		return s.styles.Muted.Render("No secrets yet. Press n to create one, or run `cabinet set PATH --owner TEAM`.")
+		return s.styles.Muted.Render("No secrets yet. Press n to create one.")
 	case len(s.shown) == 0:
 		return s.styles.Muted.Render("Nothing matches. Esc clears the filter; tab changes the environment.")
 	}

@@ -165,7 +165,7 @@ func (s *rotateScreen) loaded(msg rotationLoadedMsg) tea.Cmd {
 	}
 	s.d.busy.stop()
 	if msg.err != nil {
-		return tea.Batch(pop(s), flashProblem(msg.err))
+		return tea.Batch(pop(s), flashError(msg.err))
 	}
 	s.sec, s.rb, s.phase = msg.sec, msg.rb, phasePlan
 	s.syncKeys()

@@ -89,9 +89,15 @@ func statusText(st inventory.Status, deadline, now time.Time) string {
 	sym := statusSymbols[st]
 	switch st {
 	case inventory.StatusOverdue:
-		return fmt.Sprintf("%s overdue %dd", sym, max(0, -inventory.WholeDays(deadline.Sub(now))))
+		if days := -inventory.WholeDays(deadline.Sub(now)); days > 0 {
+			return fmt.Sprintf("%s overdue %dd", sym, days)
+		}
+		return sym + " overdue today"
 	case inventory.StatusDue:
-		return fmt.Sprintf("%s due in %dd", sym, max(0, inventory.WholeDays(deadline.Sub(now))))
+		if days := inventory.WholeDays(deadline.Sub(now)); days > 0 {
+			return fmt.Sprintf("%s due in %dd", sym, days)
+		}
+		return sym + " due today"
 	}
 	return sym + " " + statusWords[st]
 }

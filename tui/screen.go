@@ -58,5 +58,5 @@ func push(s screen) tea.Cmd     { return func() tea.Msg { return pushMsg{s: s} }
 func pop(s screen) tea.Cmd      { return func() tea.Msg { return popMsg{s} } }
 func flash(text string) tea.Cmd { return func() tea.Msg { return flashMsg{text: text} } }
 func flashError(err error) tea.Cmd {
-	return func() tea.Msg { return flashMsg{text: oneLine(err), err: true} }
+	return func() tea.Msg { return flashMsg{text: workbenchWords(err), err: true} }
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/cabinethq/cabinet/inventory"
@@ -34,11 +33,6 @@ func wrapText(s string, width int) string {
 	const held = "\u2011" // a non-breaking hyphen, as wide as one
 	wrapped := ansi.Wrap(strings.ReplaceAll(s, "-", held), max(1, width), "")
 	return strings.ReplaceAll(wrapped, held, "-")
-}
-
-// flashProblem shows err in the footer in the workbench's words.
-func flashProblem(err error) tea.Cmd {
-	return func() tea.Msg { return flashMsg{text: workbenchWords(err), err: true} }
 }
 
 // plural is n with the word that suits it: "1 step", "2 steps".
