@@ -58,7 +58,7 @@ func newInventoryScreen(d *deps) *inventoryScreen {
 
 func (s *inventoryScreen) Init() tea.Cmd {
 	s.d.busy.start(loadingInventory)
-	return tea.Batch(s.load(), s.lookLater(0))
+	return s.load() // the live watch starts once the inventory shows
 }
 
 const loadingInventory = "loading the inventory"
@@ -73,21 +73,31 @@ type inventoryLoadedMsg struct {
 	runbooks []string
 	bad      []store.BadFile
 	err      error
+	// started is when the load began, and first whether the live watch
+	// had yet to take note of the store then.
+	started time.Time
+	first   bool
 }
 
 // load reads the inventory in a command, sorted as it is shown now. The
 // live watch takes note of the store first, so that what this load reads
-// is not read again on its next look.
+// is not read again on its next look; but its first note, which lists
+// every folder, waits until the inventory shows (see loaded), so that it
+// does not delay the first screen.
 func (s *inventoryScreen) load() tea.Cmd {
 	st, now, order, watch := s.d.store, s.d.clock.now(), s.sort, s.watch
 	return func() tea.Msg {
-		watch.changed()
+		started, first := time.Now(), !watch.noted()
+		if !first {
+			watch.changed()
+		}
 		secrets, bad, err := st.List()
 		if err != nil {
-			return inventoryLoadedMsg{err: err}
+			return inventoryLoadedMsg{err: err, started: started, first: first}
 		}
 		runbooks, err := st.Runbooks()
-		return inventoryLoadedMsg{listing: newListing(secrets, now, st.Config.Warning, order), runbooks: runbooks, bad: bad, err: err}
+		return inventoryLoadedMsg{listing: newListing(secrets, now, st.Config.Warning, order), runbooks: runbooks, bad: bad, err: err,
+			started: started, first: first}
 	}
 }
 
@@ -95,15 +105,19 @@ func (s *inventoryScreen) loaded(msg inventoryLoadedMsg) tea.Cmd {
 	if s.d.busy.what == loadingInventory {
 		s.d.busy.stop()
 	}
+	var watching tea.Cmd
+	if msg.first {
+		watching = s.startWatching(msg.started)
+	}
 	if msg.err != nil {
-		return flashError(msg.err)
+		return tea.Batch(watching, flashError(msg.err))
 	}
 	s.setRows(msg.listing)
 	s.runbooks = msg.runbooks
 	if len(msg.bad) > 0 {
-		return flashError(fmt.Errorf("%d secret files cannot be read and are left out; the first: %w", len(msg.bad), msg.bad[0]))
+		return tea.Batch(watching, flashError(fmt.Errorf("%d secret files cannot be read and are left out; the first: %w", len(msg.bad), msg.bad[0])))
 	}
-	return nil
+	return watching
 }
 
 func (s *inventoryScreen) SetSize(w, h int) {

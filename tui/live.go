@@ -62,6 +62,28 @@ func (w *storeWatch) changed() bool {
 	return changed
 }
 
+// noted reports whether the watch has taken note of the store yet.
+func (w *storeWatch) noted() bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.seen != nil
+}
+
+// firstLook takes note of the store and reports whether anything in it
+// changed since since (the start of the load it follows): a change made
+// while the inventory was being read is not missed.
+func (w *storeWatch) firstLook(since time.Time) (changed bool, looked int) {
+	_, looked = w.look()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, e := range w.seen {
+		if e.stamp.mod == -1 || e.stamp.mod >= since.UnixNano() {
+			return true, looked
+		}
+	}
+	return false, looked
+}
+
 // look is changed, and how many folders and files it looked at.
 func (w *storeWatch) look() (changed bool, looked int) {
 	if w.dir == "" {
@@ -172,6 +194,16 @@ func (s *inventoryScreen) lookLater(looked int) tea.Cmd {
 // folders hold about 10,000 secrets).
 func lookEvery(folders int) time.Duration {
 	return liveEvery * time.Duration(max(1, folders/5000))
+}
+
+// startWatching takes the live watch's first note of the store, in a
+// command, once the inventory shows; its answer starts the looks.
+func (s *inventoryScreen) startWatching(since time.Time) tea.Cmd {
+	watch := s.watch
+	return func() tea.Msg {
+		changed, looked := watch.firstLook(since)
+		return liveLookedMsg{changed: changed, looked: looked}
+	}
 }
 
 // lookForChanges looks, in a command, whether the store changed since

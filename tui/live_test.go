@@ -90,3 +90,26 @@ func TestStoreWatchSeesWhatChanged(t *testing.T) {
 		look(change.what+", then nothing", false)
 	}
 }
+
+// TestTheFirstLookSeesChangesDuringTheLoad: the watch takes its first note
+// after the inventory shows, so a change made while the inventory was read
+// (after the load started) is reported, and nothing older is.
+func TestTheFirstLookSeesChangesDuringTheLoad(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "secrets/prod/db"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * racyWithin)
+	loadStarted := time.Now()
+	if changed, _ := newStoreWatch(dir).firstLook(loadStarted); changed {
+		t.Fatal("a store unchanged since the load started is reported changed")
+	}
+	time.Sleep(10 * time.Millisecond)
+	if err := os.MkdirAll(filepath.Join(dir, "secrets/prod/kafka"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * racyWithin)
+	if changed, _ := newStoreWatch(dir).firstLook(loadStarted); !changed {
+		t.Fatal("a folder made while the inventory was read is not reported")
+	}
+}
