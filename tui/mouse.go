@@ -9,7 +9,11 @@ import (
 // the top of the screen's body, under the header. The help and a
 // terminal too small take none.
 func (m *Model) updateMouse(msg tea.MouseMsg) tea.Cmd {
-	if m.showHelp || m.width < minWidth || m.height < minHeight {
+	if m.width < minWidth || m.height < minHeight {
+		return nil
+	}
+	if m.showHelp {
+		m.wheelHelp(msg)
 		return nil
 	}
 	msg.Y-- // the header's line
@@ -17,6 +21,19 @@ func (m *Model) updateMouse(msg tea.MouseMsg) tea.Cmd {
 		return nil
 	}
 	return m.top().Update(msg)
+}
+
+// wheelHelp scrolls the help with the mouse wheel.
+func (m *Model) wheelHelp(msg tea.MouseMsg) {
+	if msg.Action != tea.MouseActionPress {
+		return
+	}
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		m.helpTop -= wheelRows
+	case tea.MouseButtonWheelDown:
+		m.helpTop += wheelRows
+	}
 }
 
 // wheelRows is how far one notch of the wheel scrolls a list.

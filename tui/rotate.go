@@ -348,8 +348,26 @@ func (s *rotateScreen) Update(msg tea.Msg) tea.Cmd {
 			s.frame++
 			return s.tick()
 		}
+	case tea.MouseMsg:
+		s.wheel(msg)
 	}
 	return nil
+}
+
+// wheel scrolls the output pane with the mouse wheel, as ↑/↓ do.
+func (s *rotateScreen) wheel(msg tea.MouseMsg) {
+	if msg.Action != tea.MouseActionPress || len(s.output) == 0 {
+		return
+	}
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		s.outView.ScrollUp(wheelRows)
+	case tea.MouseButtonWheelDown:
+		s.outView.ScrollDown(wheelRows)
+	default:
+		return
+	}
+	s.scrolledBack = !s.outView.AtBottom()
 }
 
 // addOutput adds a line to the output pane, which follows the tail
