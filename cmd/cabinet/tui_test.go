@@ -228,7 +228,7 @@ func TestRotationWizardInTmux(t *testing.T) {
 	u.must(value, "set", "prod/db/password", "--owner", "data-platform", "--every", "90d", "--runbook", "quick")
 
 	p := tmuxdrive.Start(t, 120, 40, u.env, u.home, binary)
-	p.WaitFor("1 secrets · / to filter", screenWait)
+	p.WaitFor("1 secret · / to filter", screenWait)
 	p.Keys("Enter")
 	p.WaitFor("r reveal · c copy", screenWait)
 	p.Keys("R")
