@@ -24,7 +24,10 @@ type App struct {
 	Out    io.Writer
 	Err    io.Writer
 	Getenv func(string) string
-	Now    func() time.Time
+	// Environ is the whole environment, for the processes cabinet starts
+	// (rotation steps); nil means the process's own.
+	Environ func() []string
+	Now     func() time.Time
 	// Keyring is the OS keyring; nil means none.
 	Keyring crypto.Keyring
 	// Terminal reports whether a stream is an interactive terminal.
@@ -58,6 +61,7 @@ func NewApp() *App {
 		Out:        os.Stdout,
 		Err:        os.Stderr,
 		Getenv:     os.Getenv,
+		Environ:    os.Environ,
 		Now:        time.Now,
 		Keyring:    keyring,
 		Terminal:   isTerminal,
@@ -185,9 +189,17 @@ func (a *App) openStoreFor(path string) (*store.Store, error) {
 	return s, nil
 }
 
+// environ is the environment that the processes cabinet starts begin from.
+func (a *App) environ() []string {
+	if a.Environ == nil {
+		return os.Environ()
+	}
+	return a.Environ()
+}
+
 func (a *App) sources() crypto.Sources {
 	src := crypto.Sources{File: a.identityFile, Getenv: a.Getenv, Keyring: a.Keyring}
-	if a.Terminal(os.Stdin) || a.Terminal(os.Stderr) {
+	if a.Terminal(a.In) || a.Terminal(a.Err) {
 		src.Passphrase = a.Passphrase
 	}
 	return src

@@ -170,7 +170,7 @@ func (a *App) engine(s *store.Store, yes bool) (*rotation.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &rotation.Engine{Store: s, Identity: id, Actor: a.act(s, id).Actor, Now: a.Now, Output: a.Err, Env: os.Environ()}
+	e := &rotation.Engine{Store: s, Identity: id, Actor: a.act(s, id).Actor, Now: a.Now, Output: a.Err, Env: a.environ()}
 	switch {
 	case yes:
 	case a.canAsk():

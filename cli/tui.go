@@ -32,7 +32,7 @@ func (a *App) runTUI(s *store.Store, name string, identity func() (*crypto.Ident
 	// The workbench owns the terminal: a warning written to stderr (a value
 	// not yet bound to its secret) would tear its screen.
 	s.Warn = nil
-	return tui.Run(tui.Options{Store: s, Name: name, Identity: identity, Now: a.Now, Styles: styles, Clipboard: tui.SystemClipboard(a.Getenv), Environ: os.Environ(), Typed: typed})
+	return tui.Run(tui.Options{Store: s, Name: name, Identity: identity, Now: a.Now, Styles: styles, Clipboard: tui.SystemClipboard(a.Getenv), Environ: a.environ(), Typed: typed})
 }
 
 // workbenchIdentity finds the identity for the workbench. The keyring is
