@@ -138,8 +138,9 @@ The value is encrypted to the members of the path's scope (` + "`cabinet scopes 
 	}
 	o.meta.register(c.Flags())
 	c.Flags().BoolVarP(&o.generate, "generate", "g", false, "generate a random value instead of reading one")
-	c.Flags().IntVar(&o.length, "length", 32, "length of a generated value")
-	c.Flags().StringVar(&o.charset, "charset", "alnum", "characters of a generated value: "+strings.Join(crypto.CharsetNames(), ", "))
+	def := inventory.DefaultGenerate()
+	c.Flags().IntVar(&o.length, "length", def.Length, fmt.Sprintf("length of a generated value (%d to %d)", inventory.MinGeneratedLength, inventory.MaxGeneratedLength))
+	c.Flags().StringVar(&o.charset, "charset", def.Charset, "characters of a generated value: "+strings.Join(crypto.CharsetNames(), ", "))
 	_ = c.RegisterFlagCompletionFunc("charset", cobra.FixedCompletions(crypto.CharsetNames(), cobra.ShellCompDirectiveNoFileComp))
 	return c
 }

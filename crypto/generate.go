@@ -6,10 +6,12 @@ import (
 	"math/big"
 	"sort"
 	"strings"
+
+	"github.com/cabinethq/cabinet/inventory"
 )
 
-// Charsets for generated values.
-var Charsets = map[string]string{
+// charsets are the characters a generated value is drawn from, by name.
+var charsets = map[string]string{
 	"alnum":   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
 	"alpha":   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
 	"lower":   "abcdefghijklmnopqrstuvwxyz0123456789",
@@ -18,10 +20,16 @@ var Charsets = map[string]string{
 	"symbols": "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#%+,-./:=?@^_~",
 }
 
+// IsCharset reports whether name is one of the charsets.
+func IsCharset(name string) bool {
+	_, ok := charsets[name]
+	return ok
+}
+
 // CharsetNames lists the charsets, sorted.
 func CharsetNames() []string {
-	names := make([]string, 0, len(Charsets))
-	for n := range Charsets {
+	names := make([]string, 0, len(charsets))
+	for n := range charsets {
 		names = append(names, n)
 	}
 	sort.Strings(names)
@@ -31,12 +39,12 @@ func CharsetNames() []string {
 // Generate returns length characters drawn uniformly from the named charset
 // with crypto/rand.
 func Generate(length int, charset string) ([]byte, error) {
-	chars, ok := Charsets[charset]
+	chars, ok := charsets[charset]
 	if !ok {
 		return nil, fmt.Errorf("unknown charset %q (use %s)", charset, strings.Join(CharsetNames(), ", "))
 	}
-	if length < 8 || length > 4096 {
-		return nil, fmt.Errorf("length %d is out of range: use 8 to 4096", length)
+	if err := inventory.CheckGeneratedLength(length); err != nil {
+		return nil, err
 	}
 	out := make([]byte, length)
 	n := big.NewInt(int64(len(chars)))

@@ -27,6 +27,25 @@ type Generate struct {
 	Charset string
 }
 
+// The bounds of a generated value's length: shorter is guessable, longer
+// fits no password field.
+const (
+	MinGeneratedLength = 8
+	MaxGeneratedLength = 4096
+)
+
+// DefaultGenerate is how a value is generated when nothing says otherwise:
+// 32 letters and digits.
+func DefaultGenerate() Generate { return Generate{Length: 32, Charset: "alnum"} }
+
+// CheckGeneratedLength refuses a length out of bounds.
+func CheckGeneratedLength(n int) error {
+	if n < MinGeneratedLength || n > MaxGeneratedLength {
+		return fmt.Errorf("length %d is out of range: use a whole number from %d to %d", n, MinGeneratedLength, MaxGeneratedLength)
+	}
+	return nil
+}
+
 // StepKind is what a step does.
 type StepKind string
 
@@ -67,7 +86,7 @@ func (r *Runbook) PromoteIndex() int {
 // OneStep is the rotation of a secret without a runbook: the new value
 // becomes current at once.
 func OneStep() *Runbook {
-	return &Runbook{Generate: Generate{Length: 32, Charset: "alnum"}, Steps: []Step{{Name: "promote", Kind: StepPromote}}}
+	return &Runbook{Generate: DefaultGenerate(), Steps: []Step{{Name: "promote", Kind: StepPromote}}}
 }
 
 // Title is how a step reads in a list: its name, or what it does.

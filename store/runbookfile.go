@@ -61,7 +61,7 @@ func (p runbookParser) errorf(line int, format string, args ...any) error {
 }
 
 func (p runbookParser) runbook(root *yaml.Node) (*inventory.Runbook, error) {
-	rb := &inventory.Runbook{Generate: inventory.Generate{Length: 32, Charset: "alnum"}}
+	rb := &inventory.Runbook{Generate: inventory.DefaultGenerate()}
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
@@ -122,7 +122,7 @@ func (p runbookParser) scalar(v *yaml.Node, what string) (string, error) {
 }
 
 func (p runbookParser) generate(v *yaml.Node) (inventory.Generate, error) {
-	g := inventory.Generate{Length: 32, Charset: "alnum"}
+	g := inventory.DefaultGenerate()
 	if v.Kind == yaml.ScalarNode {
 		if v.Value != "prompt" {
 			return g, p.errorf(v.Line, "generate: %q: use prompt, or {length: 32, charset: alnum}", v.Value)
@@ -137,12 +137,15 @@ func (p runbookParser) generate(v *yaml.Node) (inventory.Generate, error) {
 		switch k.Value {
 		case "length":
 			n, err := strconv.Atoi(val.Value)
-			if err != nil || n < 8 || n > 4096 {
-				return g, p.errorf(val.Line, "generate.length: %q: use a whole number from 8 to 4096", val.Value)
+			if err == nil {
+				err = inventory.CheckGeneratedLength(n)
+			}
+			if err != nil {
+				return g, p.errorf(val.Line, "generate.length: %q: use a whole number from %d to %d", val.Value, inventory.MinGeneratedLength, inventory.MaxGeneratedLength)
 			}
 			g.Length = n
 		case "charset":
-			if _, ok := crypto.Charsets[val.Value]; !ok {
+			if !crypto.IsCharset(val.Value) {
 				return g, p.errorf(val.Line, "generate.charset: %q: use one of %s", val.Value, strings.Join(crypto.CharsetNames(), ", "))
 			}
 			g.Charset = val.Value

@@ -128,9 +128,11 @@ func addValueFields(f *form, sources []string) valueFields {
 	generated := func() bool { return vf.source.value() == sourceGenerate }
 	vf.value = f.secret("Secret value", "shown masked; nothing is saved until you save the form", checkValue)
 	vf.value.shown = typed
-	vf.length = f.text("Length", "32", "32", "8 to 4096 characters", checkLength)
+	def := inventory.DefaultGenerate()
+	vf.length = f.text("Length", strconv.Itoa(def.Length), strconv.Itoa(def.Length),
+		fmt.Sprintf("%d to %d characters", inventory.MinGeneratedLength, inventory.MaxGeneratedLength), checkLength)
 	vf.length.shown = generated
-	vf.charset = f.choose("Characters", "←/→ to choose", crypto.CharsetNames(), "alnum")
+	vf.charset = f.choose("Characters", "←/→ to choose", crypto.CharsetNames(), def.Charset)
 	vf.charset.shown = generated
 	return vf
 }
@@ -147,10 +149,10 @@ func checkValue(s string) error {
 
 func checkLength(s string) error {
 	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || n < 8 || n > 4096 {
-		return errors.New("length must be a whole number from 8 to 4096")
+	if err != nil {
+		return fmt.Errorf("length must be a whole number from %d to %d", inventory.MinGeneratedLength, inventory.MaxGeneratedLength)
 	}
-	return nil
+	return inventory.CheckGeneratedLength(n)
 }
 
 // take returns the new value, read on the UI goroutine when the form is
