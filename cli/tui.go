@@ -14,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/internal/demo"
 	"github.com/cabinethq/cabinet/store"
 	"github.com/cabinethq/cabinet/themes"
 	"github.com/cabinethq/cabinet/tui"
@@ -154,7 +155,7 @@ and nothing is left behind when you quit. Press ? for the keys.`,
 				return err
 			}
 			defer os.RemoveAll(dir)
-			s, id, err := seedDemo(dir, a.Now())
+			s, id, err := demo.Seed(dir, a.Now())
 			if err != nil {
 				return fmt.Errorf("failed to make the sample inventory: %w", err)
 			}

@@ -31,7 +31,6 @@ import (
 	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -50,6 +49,7 @@ import (
 
 	"filippo.io/age"
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/internal/demo"
 	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/store"
 )
@@ -163,57 +163,6 @@ var (
 		{"sftp-password", "partner SFTP drop login of %s", "", valPassword},
 	}
 	everies = []string{"30d", "90d", "180d", ""}
-	// runbooks written to runbooks/ so that the ones secrets name exist.
-	runbooks = map[string]string{
-		"db-password": `name: db-password
-generate: {length: 32, charset: alnum}
-steps:
-  - name: apply new password to the database
-    run: |
-      psql "$ADMIN_DSN" -v ON_ERROR_STOP=1 <<'SQL'
-      \getenv new CABINET_NEW
-      ALTER ROLE etl_service PASSWORD :'new';
-      SQL
-  - name: validate with a test job
-    run: ./healthcheck_db_conn.sh
-    timeout: 2m
-  - name: promote
-  - name: overlap window
-    wait: 15m
-  - name: revoke the old password
-    confirm: "Old password revoked in the database?"
-approve: owner
-rollback:
-  - run: |
-      psql "$ADMIN_DSN" -v ON_ERROR_STOP=1 <<'SQL'
-      \getenv old CABINET_OLD
-      ALTER ROLE etl_service PASSWORD :'old';
-      SQL
-`,
-		"api-token": `name: api-token
-generate: prompt
-steps:
-  - name: create the new token in the partner console
-    confirm: "New token created and pasted?"
-  - name: validate with a test call
-    run: ./check_partner_api.sh
-    timeout: 1m
-  - name: promote
-  - name: revoke the old token
-    confirm: "Old token revoked in the partner console?"
-`,
-		"service-account-key": `name: service-account-key
-generate: prompt
-steps:
-  - name: create a new key for the service account
-    confirm: "New key created and pasted?"
-  - name: promote
-  - name: overlap window
-    wait: 1h
-  - name: delete the old key
-    confirm: "Old key deleted?"
-`,
-	}
 )
 
 type kind struct {
@@ -442,38 +391,16 @@ func valDSN(v *valueRand, sp *spec) []byte {
 		sp.system, v.chars(24, alnum), sp.system, sp.team, env, sp.system)
 }
 
-func pemBlock(kind string, der []byte) string {
-	var b strings.Builder
-	b.WriteString("-----BEGIN " + kind + "-----\n")
-	s := base64.StdEncoding.EncodeToString(der)
-	for len(s) > 64 {
-		b.WriteString(s[:64] + "\n")
-		s = s[64:]
-	}
-	b.WriteString(s + "\n-----END " + kind + "-----\n")
-	return b.String()
-}
-
 func valPEM(v *valueRand, sp *spec) []byte {
 	if strings.HasPrefix(sp.kind.name, "ssh") {
-		return []byte(pemBlock("OPENSSH PRIVATE KEY", v.raw(300)))
+		return []byte(demo.PEM("OPENSSH PRIVATE KEY", v.raw(300)))
 	}
-	return []byte(pemBlock("PRIVATE KEY", v.raw(1190))) // an RSA-2048 key's size
+	return []byte(demo.PEM("PRIVATE KEY", v.raw(1190))) // an RSA-2048 key's size
 }
 
 func valServiceAccount(v *valueRand, sp *spec) []byte {
-	key := pemBlock("PRIVATE KEY", v.raw(1190))
-	return fmt.Appendf(nil, `{
-  "type": "service_account",
-  "project_id": "%s-%s",
-  "private_key_id": "%s",
-  "private_key": %q,
-  "client_email": "%s@%s-%s.iam.gserviceaccount.com",
-  "client_id": "%s",
-  "auth_uri": "https://accounts.google.com/o/oauth2/auth",
-  "token_uri": "https://oauth2.googleapis.com/token"
-}
-`, sp.team, sp.system, hex.EncodeToString(v.raw(20)), key, sp.system, sp.team, sp.system, v.chars(21, "0123456789"))
+	key := demo.PEM("PRIVATE KEY", v.raw(1190))
+	return demo.ServiceAccountKey(sp.team+"-"+sp.system, sp.system, hex.EncodeToString(v.raw(20)), key, v.chars(21, "0123456789"))
 }
 
 // ---------------------------------------------------------------------------
@@ -508,10 +435,9 @@ func generate(dir, member, identityFile string, n int, seed uint64, now time.Tim
 	if err := s.Audit(inventory.Event{Time: time.Now(), Actor: member, Action: inventory.ActionMemberAdd, Outcome: inventory.OutcomeOK, Detail: member}); err != nil {
 		return nil, err
 	}
-	for name, body := range runbooks {
-		if err := os.WriteFile(filepath.Join(dir, "runbooks", name+".yaml"), []byte(body), 0o600); err != nil {
-			return nil, err
-		}
+	// The runbooks that kinds name, from the demo's catalogue.
+	if err := demo.WriteRunbooks(dir, "db-password", "api-token", "service-account-key"); err != nil {
+		return nil, err
 	}
 	specs, err := plan(n, seed, now, member, s.Config.Environments)
 	if err != nil {

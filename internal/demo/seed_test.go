@@ -1,4 +1,4 @@
-package cli
+package demo
 
 import (
 	"bufio"
@@ -22,7 +22,7 @@ var seedTestNow = time.Date(2026, 3, 14, 9, 30, 0, 0, time.UTC)
 func TestDemoSeed(t *testing.T) {
 	dir := t.TempDir()
 	start := time.Now()
-	seeded, id, err := seedDemo(dir, seedTestNow)
+	seeded, id, err := Seed(dir, seedTestNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +221,7 @@ func checkDemoAuditOrder(t *testing.T, dir string) {
 func TestDemoSeedDeterministic(t *testing.T) {
 	describe := func() string {
 		dir := t.TempDir()
-		s, _, err := seedDemo(dir, seedTestNow)
+		s, _, err := Seed(dir, seedTestNow)
 		if err != nil {
 			t.Fatal(err)
 		}

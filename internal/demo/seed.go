@@ -1,9 +1,11 @@
-package cli
+// Package demo builds the throwaway sample inventory of `cabinet demo`, and
+// holds what bench/gen builds its large stores with too: the runbooks both
+// write and the shapes of values both make.
+package demo
 
 import (
+	"crypto/rand"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -84,7 +86,7 @@ var demoSecrets = []demoSecret{
 	{path: "prod/bigquery/service-account-key", owner: "analytics", description: "Service account key of the marketing export to BigQuery",
 		tags: []string{"gcp", "bigquery"}, every: "90d", value: demoGCPKey, days: []int{45}}, // ok
 	{path: "prod/sftp/partner-ssh-key", owner: "data-platform", description: "SSH key that pulls the partners' daily files from their SFTP drop",
-		tags: []string{"sftp", "partner"}, every: "180d", value: demoPEM("OPENSSH PRIVATE KEY", 7), days: []int{150}}, // ok
+		tags: []string{"sftp", "partner"}, every: "180d", value: demoPEM("OPENSSH PRIVATE KEY", 306), days: []int{150}}, // ok
 	{path: "prod/tableau/personal-access-token", owner: "carol", description: "Carol's Tableau token for the extract refresh job",
 		tags: []string{"bi"}, every: "90d", value: demoGen(32, "alnum"), days: []int{88}}, // due
 
@@ -133,83 +135,14 @@ var demoSecrets = []demoSecret{
 		tags: []string{"partner", "campaigns"}, value: demoGen(36, "lower"), days: []int{75}}, // no-policy
 }
 
-// demoRunbooks are written to runbooks/ before the secrets name them.
-var demoRunbooks = map[string]string{
-	// The demo's steps stand in for the real commands (in comments), so that
-	// a rotation in the demo runs to the end.
-	"db-password": `name: db-password
-generate: {length: 32, charset: alnum}
-steps:
-  - name: apply new password to the database
-    run: |
-      # psql "$ADMIN_DSN" -v ON_ERROR_STOP=1 <<'SQL'
-      # \getenv new CABINET_NEW
-      # ALTER ROLE etl_service PASSWORD :'new';
-      # SQL
-      echo "ALTER ROLE etl_service PASSWORD '$CABINET_NEW'"; sleep 1; echo ALTER ROLE
-  - name: validate with a test job
-    run: |
-      # ./healthcheck_db_conn.sh
-      echo "connecting as etl_service with $CABINET_NEW"; sleep 1; echo "1 row"
-    timeout: 2m
-  - name: promote
-  - name: overlap window
-    wait: 10s
-  - name: revoke the old password
-    confirm: "Old password revoked in the database?"
-rollback:
-  - run: |
-      # psql "$ADMIN_DSN" … ALTER ROLE etl_service PASSWORD :'old';
-      echo "ALTER ROLE etl_service PASSWORD '$CABINET_OLD'"
-`,
-	"kafka-credentials": `name: kafka-credentials
-generate: {length: 40, charset: alnum}
-steps:
-  - name: add the new SCRAM credential next to the old one
-    run: |
-      # kafka-configs.sh --bootstrap-server "$KAFKA_BOOTSTRAP" --alter --entity-type users \
-      #   --entity-name etl-pipeline --add-config "SCRAM-SHA-512=[password=$CABINET_NEW]"
-      echo "Completed updating config for user etl-pipeline."; sleep 1
-  - name: check that a consumer can log in with it
-    run: |
-      # ./kafka_smoke_test.sh
-      echo "consumer logged in as etl-pipeline"; sleep 1
-    timeout: 5m
-  - name: promote
-  - name: let the consumers restart with the new password
-    wait: 15s
-  - name: confirm that no client still uses the old one
-    confirm: "Broker logs show no logins with the old password?"
-rollback:
-  - run: echo "restoring the old SCRAM credential"
-`,
-	"stripe-api-key": `name: stripe-api-key
-generate: prompt
-steps:
-  - name: create a new restricted key in the Stripe dashboard and paste it
-    confirm: "New key created with the same permissions as the old one?"
-  - name: check that the key can list charges
-    run: |
-      # curl -fsS -u "$CABINET_NEW:" https://api.stripe.com/v1/charges?limit=1 >/dev/null
-      echo "GET /v1/charges?limit=1: 200"
-    timeout: 1m
-  - name: promote
-  - name: overlap window
-    wait: 10s
-  - name: roll the old key in the Stripe dashboard
-    confirm: "Old key deleted in the Stripe dashboard?"
-approve: owner
-`,
-}
-
-// seedDemo builds the sample inventory of `cabinet demo` in dir, an empty
+// Seed builds the sample inventory of `cabinet demo` in dir, an empty
 // folder that the caller made and deletes, and returns it opened, with the
 // demo user's identity. The identity is generated in memory: it never
 // touches the keyring or the disk. Everything goes through the store's own
 // code, with the clock set back, so that versions, exposures and the audit
 // log look lived-in; the statuses are computed against now. Only the values
 // and the keys are random.
-func seedDemo(dir string, now time.Time) (*store.Store, *crypto.Identity, error) {
+func Seed(dir string, now time.Time) (*store.Store, *crypto.Identity, error) {
 	gen, err := crypto.GenerateIdentity()
 	if err != nil {
 		return nil, nil, err
@@ -230,10 +163,8 @@ func seedDemo(dir string, now time.Time) (*store.Store, *crypto.Identity, error)
 	if err != nil {
 		return nil, nil, err
 	}
-	for name, text := range demoRunbooks {
-		if err := os.WriteFile(filepath.Join(dir, "runbooks", name+".yaml"), []byte(text), 0o600); err != nil {
-			return nil, nil, err
-		}
+	if err := WriteRunbooks(dir, "db-password", "kafka-credentials", "stripe-api-key"); err != nil {
+		return nil, nil, err
 	}
 
 	var steps []demoStep
@@ -399,25 +330,14 @@ func demoFernetKey() ([]byte, error) {
 	return append(v, '='), err
 }
 
-// demoPEM looks like a PEM private key: lines lines of base64-like text.
-func demoPEM(label string, lines int) func() ([]byte, error) {
+// demoPEM looks like a PEM private key: size random bytes in base64.
+func demoPEM(label string, size int) func() ([]byte, error) {
 	return func() ([]byte, error) {
-		var b strings.Builder
-		b.WriteString("-----BEGIN " + label + "-----\n")
-		for i := range lines {
-			n := 64
-			if i == lines-1 {
-				n = 24
-			}
-			v, err := crypto.Generate(n, "alnum")
-			if err != nil {
-				return nil, err
-			}
-			b.Write(v)
-			b.WriteByte('\n')
+		der := make([]byte, size)
+		if _, err := rand.Read(der); err != nil {
+			return nil, err
 		}
-		b.WriteString("-----END " + label + "-----\n")
-		return []byte(b.String()), nil
+		return []byte(PEM(label, der)), nil
 	}
 }
 
@@ -431,18 +351,9 @@ func demoGCPKey() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	pem, err := demoPEM("PRIVATE KEY", 9)()
+	pem, err := demoPEM("PRIVATE KEY", 402)() // 9 lines
 	if err != nil {
 		return nil, err
 	}
-	return fmt.Appendf(nil, `{
-  "type": "service_account",
-  "project_id": "acme-marketing-analytics",
-  "private_key_id": "%s",
-  "private_key": "%s",
-  "client_email": "bq-export@acme-marketing-analytics.iam.gserviceaccount.com",
-  "client_id": "%s",
-  "token_uri": "https://oauth2.googleapis.com/token"
-}
-`, keyID, strings.ReplaceAll(string(pem), "\n", `\n`), clientID), nil
+	return ServiceAccountKey("acme-marketing-analytics", "bq-export", string(keyID), string(pem), string(clientID)), nil
 }
