@@ -52,7 +52,7 @@ func runDoctor(a *App) error {
 	c.keyring()
 	id, idErr := a.identity()
 	if idErr != nil {
-		c.fail("identity: %s", oneLineWithHint(idErr))
+		c.fail("identity: %s", inventory.OneLine(idErr))
 	} else {
 		c.ok("identity from %s: %s", id.Source, id.PublicKeys()[0])
 	}
@@ -83,14 +83,14 @@ func (c *checkup) keyring() {
 	case errors.Is(err, crypto.ErrKeyringEmpty):
 		c.ok("OS keyring: reachable, holds no identity")
 	default:
-		c.note("OS keyring: %s", oneLineWithHint(err))
+		c.note("OS keyring: %s", inventory.OneLine(err))
 	}
 }
 
 func (c *checkup) storeHealth(dir string, id *crypto.Identity) {
 	s, err := c.a.openStore()
 	if err != nil {
-		c.fail("store %s: %s", dir, oneLineWithHint(err))
+		c.fail("store %s: %s", dir, inventory.OneLine(err))
 		return
 	}
 	c.ok("store: %s", s.Dir)
@@ -109,7 +109,7 @@ func (c *checkup) storeHealth(dir string, id *crypto.Identity) {
 		return
 	}
 	for _, b := range bad {
-		c.fail("%s", oneLineWithHint(b))
+		c.fail("%s", inventory.OneLine(b))
 	}
 	if len(stale) > 0 {
 		c.fail("%d secrets are not sealed to exactly their scope's members, or not bound to their place (first: %s); run `cabinet rekey`", len(stale), stale[0])
@@ -131,7 +131,7 @@ func (c *checkup) runbooks(s *store.Store) {
 	valid := 0
 	for _, name := range names {
 		if _, err := s.LoadRunbook(name); err != nil {
-			c.fail("%s", oneLineWithHint(err))
+			c.fail("%s", inventory.OneLine(err))
 			continue
 		}
 		valid++
@@ -162,12 +162,4 @@ func (c *checkup) permissions(root string) {
 		return
 	}
 	c.ok("permissions: files 0600, folders 0700")
-}
-
-func oneLineWithHint(err error) string {
-	msg := strings.Join(strings.Fields(err.Error()), " ")
-	if h := inventory.HintOf(err); h != "" {
-		msg += "; " + h
-	}
-	return msg
 }

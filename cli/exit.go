@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/inventory"
@@ -62,10 +61,6 @@ func exitCodeOf(err error) ExitCode {
 
 // printError writes err on one line, with its hint after a semicolon.
 func printError(w io.Writer, err error) {
-	msg := strings.Join(strings.Fields(err.Error()), " ")
-	if hint := inventory.HintOf(err); hint != "" {
-		msg += "; " + hint
-	}
 	// An error may quote a file's text: keep the terminal's controls out.
-	fmt.Fprintf(w, "cabinet: %s\n", inventory.Printable(msg))
+	fmt.Fprintf(w, "cabinet: %s\n", inventory.Printable(inventory.OneLine(err)))
 }

@@ -1,6 +1,9 @@
 package inventory
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 // hinted is an error with a separate hint that tells the user what to do
 // next. The hint is kept apart from the message (as age's errorWithHint
@@ -29,4 +32,14 @@ func HintOf(err error) string {
 		return h.hint
 	}
 	return ""
+}
+
+// OneLine is err on one line, as cabinet prints an error: its message with
+// the white space folded, then "; " and its hint, if it has one.
+func OneLine(err error) string {
+	msg := strings.Join(strings.Fields(err.Error()), " ")
+	if hint := HintOf(err); hint != "" {
+		msg += "; " + hint
+	}
+	return msg
 }

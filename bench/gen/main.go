@@ -422,10 +422,7 @@ type generated struct {
 func generate(dir, member, identityFile string, n int, seed uint64, now time.Time) (*generated, error) {
 	id, err := crypto.Sources{File: identityFile, Keyring: crypto.OSKeyring{}}.Resolve()
 	if err != nil {
-		if hint := inventory.HintOf(err); hint != "" {
-			return nil, fmt.Errorf("%w (%s)", err, hint)
-		}
-		return nil, err
+		return nil, errors.New(inventory.OneLine(err)) // with its hint: which source to use
 	}
 	s, err := store.Init(dir, member, id.PublicKeys()[0])
 	if err != nil {
