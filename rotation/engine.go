@@ -227,7 +227,7 @@ func auditOutcome(stepOutcome string) string {
 func (e *Engine) promote(sec *inventory.Secret, rb *inventory.Runbook, i int) error {
 	path, r := sec.Path, sec.Rotating
 	if rb.Approve != "" && r.Approved == "" {
-		who := approverText(e.Store, sec, rb)
+		who := inventory.Approver(rb, sec, e.Store.Recipients)
 		return inventory.WithHint(fmt.Errorf("%s: %w by %s", path, ErrNeedsApproval, who),
 			fmt.Sprintf("%s runs `cabinet approve %s`, then anyone in scope `cabinet rotate --resume %s`", who, path, path))
 	}
@@ -425,7 +425,7 @@ func (e *Engine) Approve(path string) error {
 	if rb.Approve == "" {
 		return fmt.Errorf("%s: its runbook %s asks for no approval", path, rb.Name)
 	}
-	if ok, who := mayApprove(e.Store, sec, rb, e.Actor); !ok {
+	if ok, who := inventory.MayApprove(rb, sec, e.Store.Recipients, e.Actor); !ok {
 		return inventory.WithHint(fmt.Errorf("%s: %s may not approve this rotation", path, e.Actor), who+" may approve it")
 	}
 	act := e.act()
@@ -440,37 +440,6 @@ func (e *Engine) Approve(path string) error {
 		e.printf("approved the rotation of %s (v%d)", path, sec.Rotating.Version)
 	}
 	return err
-}
-
-// mayApprove says whether member may approve the rotation of sec, and if
-// not, who may. approve: NAME names the member. approve: owner means the
-// owner when the owner is a member; when the owner is a team, any member in
-// the secret's scope but the one who started the rotation (four eyes).
-func mayApprove(s *store.Store, sec *inventory.Secret, rb *inventory.Runbook, member string) (bool, string) {
-	who := approverText(s, sec, rb)
-	switch {
-	case rb.Approve != inventory.ApproveOwner:
-		return member == rb.Approve, who
-	case s.Recipients.Members[sec.Owner] != "":
-		return member == sec.Owner, who
-	}
-	for _, m := range s.Recipients.ReadersOf(sec.Path) {
-		if m == member {
-			return member != sec.Rotating.By, who
-		}
-	}
-	return false, who
-}
-
-// approverText names who may approve, for messages.
-func approverText(s *store.Store, sec *inventory.Secret, rb *inventory.Runbook) string {
-	switch {
-	case rb.Approve != inventory.ApproveOwner:
-		return rb.Approve
-	case s.Recipients.Members[sec.Owner] != "":
-		return sec.Owner + " (the owner)"
-	}
-	return fmt.Sprintf("a member of the scope of %s other than %s (the owner, %s, is not a member)", sec.Path, sec.Rotating.By, sec.Owner)
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
