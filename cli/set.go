@@ -60,20 +60,25 @@ func (m *metaFlags) check(fs *pflag.FlagSet) error {
 	return nil
 }
 
-// apply sets the metadata whose flags were given, and checks them.
+// apply sets the metadata whose flags were given, by inventory's rules.
 func (m *metaFlags) apply(fs *pflag.FlagSet, s *store.Store, sec *inventory.Secret) error {
+	var c inventory.MetadataChange
 	if fs.Changed("owner") {
-		if strings.TrimSpace(m.owner) == "" {
-			return usagef("--owner cannot be empty: every secret has exactly one owner")
-		}
-		sec.Owner = strings.TrimSpace(m.owner)
+		c.Owner = &m.owner
+	}
+	if fs.Changed("description") {
+		c.Description = &m.description
+	}
+	if fs.Changed("tags") {
+		tags := []string(m.tags)
+		c.Tags = &tags
 	}
 	if fs.Changed("every") {
 		every, err := inventory.ParseEvery(m.every)
 		if err != nil {
 			return usage(err)
 		}
-		sec.Rotation.Every = every
+		c.Every = &every
 	}
 	if fs.Changed("runbook") {
 		if m.runbook != "" {
@@ -81,18 +86,10 @@ func (m *metaFlags) apply(fs *pflag.FlagSet, s *store.Store, sec *inventory.Secr
 				return err
 			}
 		}
-		sec.Rotation.Runbook = m.runbook
+		c.Runbook = &m.runbook
 	}
-	if fs.Changed("description") {
-		sec.Description = m.description
-	}
-	if fs.Changed("tags") {
-		sec.Tags = nil
-		for _, t := range m.tags {
-			if t = strings.TrimSpace(t); t != "" {
-				sec.Tags = append(sec.Tags, t)
-			}
-		}
+	if err := c.Apply(sec); err != nil {
+		return usage(err)
 	}
 	return nil
 }

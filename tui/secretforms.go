@@ -98,11 +98,7 @@ func (mf metaFields) values() metaValues {
 		owner:       strings.TrimSpace(mf.owner.value()),
 		description: strings.TrimSpace(mf.description.value()),
 	}
-	for _, t := range strings.Split(mf.tags.value(), ",") {
-		if t = strings.TrimSpace(t); t != "" {
-			mv.tags = append(mv.tags, t)
-		}
-	}
+	mv.tags = inventory.SplitTags(mf.tags.value())
 	mv.every, _ = inventory.ParseEvery(strings.TrimSpace(mf.every.value()))
 	if rb := mf.runbook.value(); rb != noRunbook {
 		mv.runbook = rb
@@ -110,10 +106,10 @@ func (mf metaFields) values() metaValues {
 	return mv
 }
 
+// apply sets every field of the form, by inventory's rules.
 func (mv metaValues) apply(sec *inventory.Secret) error {
-	sec.Owner, sec.Description, sec.Tags = mv.owner, mv.description, slices.Clone(mv.tags)
-	sec.Rotation.Every, sec.Rotation.Runbook = mv.every, mv.runbook
-	return nil
+	tags := slices.Clone(mv.tags)
+	return inventory.MetadataChange{Owner: &mv.owner, Description: &mv.description, Tags: &tags, Every: &mv.every, Runbook: &mv.runbook}.Apply(sec)
 }
 
 // valueFields are the fields that give a new value: typed, or generated.
