@@ -156,7 +156,8 @@ func runLs(a *App, o lsOptions) error {
 	if err != nil {
 		return err
 	}
-	secrets, bad, err := s.List()
+	// Only the folder of the prefix is read: its cost follows what it lists.
+	secrets, bad, err := s.ListPrefix(o.prefix)
 	if err != nil {
 		return err
 	}
@@ -164,9 +165,6 @@ func runLs(a *App, o lsOptions) error {
 	entries := make([]lsEntry, 0, len(secrets))
 	for i := range secrets {
 		sec := &secrets[i]
-		if !underPrefix(sec.Path, o.prefix) {
-			continue
-		}
 		st := inventory.StatusAt(sec, now, s.Config.Warning)
 		if o.overdue && st != inventory.StatusOverdue || o.due && st != inventory.StatusOverdue && st != inventory.StatusDue ||
 			o.exposed && len(sec.Exposures) == 0 {
@@ -182,13 +180,6 @@ func runLs(a *App, o lsOptions) error {
 		printTable(a.Out, entries, now)
 	}
 	return reportBad(a, bad)
-}
-
-// underPrefix matches whole segments: "prod/db" lists prod/db/... but not
-// prod/dbx/...
-func underPrefix(path, prefix string) bool {
-	prefix = strings.TrimSuffix(prefix, "/")
-	return prefix == "" || path == prefix || strings.HasPrefix(path, prefix+"/")
 }
 
 func printTable(w io.Writer, entries []lsEntry, now time.Time) {

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 
 	"github.com/cabinethq/cabinet/inventory"
 )
@@ -39,8 +40,16 @@ const (
 	cacheFile = cacheDir + "/index.gob"
 )
 
-// cacheFormat changes whenever cacheEntry or inventory.Secret does.
-const cacheFormat = 2
+// cacheFormat changes whenever cacheEntry or inventory.Secret does: an
+// index of another format is not read, and the next listing rebuilds it.
+// cacheFingerprint is the shape of the cached types (their fields' names
+// and types, all the way down) that format stands for, as
+// TestCacheFormatFollowsCachedType computes it; that test fails when the
+// types change and the two constants do not.
+const (
+	cacheFormat      = 2
+	cacheFingerprint = "9e833332f6c6253d"
+)
 
 type fileStamp struct {
 	Size    int64
@@ -67,12 +76,86 @@ type foundFile struct {
 // (Version.Value is empty), and the files that could not be read: among
 // them every symbolic link under secrets/ and every folder named like a
 // secret file, neither of which is followed.
-
 func (s *Store) List() ([]inventory.Secret, []BadFile, error) {
 	found, refused, err := s.walkStore()
 	if err != nil {
 		return nil, nil, err
 	}
+	return s.listFound(found, refused, "")
+}
+
+// ListPrefix is List of the secrets at prefix or under it, whole segments
+// matching ("prod/db" lists prod/db and prod/db/..., not prod/dbx/...), and
+// of the files there that could not be read, a link on the way to prefix
+// included. It reads only the folder of prefix, so that its cost follows
+// what it lists, not the size of the store. An empty prefix is List.
+func (s *Store) ListPrefix(prefix string) ([]inventory.Secret, []BadFile, error) {
+	prefix = strings.TrimSuffix(prefix, "/")
+	if prefix == "" {
+		return s.List()
+	}
+	if !plainPrefix(prefix) {
+		// No folder to walk into names it; the whole store, filtered, says
+		// what List would.
+		secrets, bad, err := s.List()
+		if err != nil {
+			return nil, nil, err
+		}
+		kept := secrets[:0]
+		for _, sec := range secrets {
+			if underPrefix(sec.Path, prefix) {
+				kept = append(kept, sec)
+			}
+		}
+		var keptBad []BadFile
+		for _, b := range bad {
+			if badUnder(b.Name, prefix) {
+				keptBad = append(keptBad, b)
+			}
+		}
+		return kept, keptBad, nil
+	}
+	found, refused, err := s.walkPrefix(prefix)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.listFound(found, refused, prefix)
+}
+
+// underPrefix reports whether the secret path lies at prefix or under it,
+// whole segments matching: "prod/db" holds prod/db and prod/db/..., not
+// prod/dbx/.... An empty prefix holds every path.
+func underPrefix(path, prefix string) bool {
+	prefix = strings.TrimSuffix(prefix, "/")
+	return prefix == "" || path == prefix || strings.HasPrefix(path, prefix+"/")
+}
+
+// plainPrefix reports whether prefix names folders a walk can go straight
+// to: segments that are neither empty, hidden, "." or "..", nor named like
+// a secret file (the walk refuses such a folder rather than entering it).
+func plainPrefix(prefix string) bool {
+	for _, seg := range strings.Split(prefix, "/") {
+		if seg == "" || strings.HasPrefix(seg, ".") || strings.HasSuffix(seg, secretExt) || strings.ContainsAny(seg, "\\\x00") {
+			return false
+		}
+	}
+	return true
+}
+
+// badUnder reports whether the unreadable file name (relative to the store)
+// is one a listing of prefix meets: the secret file of prefix, a file under
+// its folder, or a link on the way there.
+func badUnder(name, prefix string) bool {
+	rel, ok := strings.CutPrefix(name, secretsDir+"/")
+	if !ok {
+		return name == secretsDir
+	}
+	return rel == prefix+secretExt || underPrefix(rel, prefix) || strings.HasPrefix(prefix, rel+"/")
+}
+
+// listFound reads the metadata of the files found, from the index where it
+// is fresh; prefix, if not empty, is the part of the store the walk covered.
+func (s *Store) listFound(found []foundFile, refused []BadFile, prefix string) ([]inventory.Secret, []BadFile, error) {
 	cache, cacheMod, err := s.readCache()
 	if err != nil {
 		return nil, nil, err
@@ -93,8 +176,15 @@ func (s *Store) List() ([]inventory.Secret, []BadFile, error) {
 		}
 	}
 	bad := s.parseStale(found, stale, secrets)
-	if len(stale) > 0 || len(cache.Entries) != len(found) {
-		s.writeCache(found, secrets, bad)
+	switch {
+	case prefix == "":
+		if len(stale) > 0 || len(cache.Entries) != len(found) {
+			s.writeCache(found, secrets, bad, nil, cacheData{}, 0)
+		}
+	case len(stale) > 0 || cachedUnder(cache, prefix) != len(found):
+		// The entries outside prefix were not looked at: they are kept as
+		// they were, and checked by the listing that uses them.
+		s.writeCache(found, secrets, bad, func(rel string) bool { return !underPrefix(rel, prefix) }, cache, cacheMod)
 	}
 	if len(bad) > 0 {
 		secrets = dropBad(found, secrets, bad)
@@ -104,6 +194,77 @@ func (s *Store) List() ([]inventory.Secret, []BadFile, error) {
 		sort.Slice(bad, func(i, j int) bool { return bad[i].Name < bad[j].Name })
 	}
 	return secrets, bad, nil
+}
+
+// cachedUnder counts the index's entries at prefix or under it.
+func cachedUnder(c cacheData, prefix string) int {
+	n := 0
+	for rel := range c.Entries {
+		if underPrefix(rel, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// walkPrefix is walkStore for the secret file of prefix and the folder of
+// prefix, a plain prefix (plainPrefix). A link on the way is refused as the
+// walk of the whole store refuses it, by its name.
+func (s *Store) walkPrefix(prefix string) (found []foundFile, refused []BadFile, err error) {
+	f, err := s.files()
+	if err != nil {
+		return nil, nil, err
+	}
+	fi, err := f.lstat(secretsDir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil, nil
+	case err != nil:
+		return nil, nil, err
+	case !fi.IsDir():
+		return nil, nil, refuseNotFile(secretsDir, fi.Mode())
+	}
+	// refuse reports whether err refuses a link on the way, noting it once.
+	refuse := func(err error) bool {
+		var le *linkError
+		if !errors.As(err, &le) {
+			return false
+		}
+		for _, r := range refused {
+			if r.Name == le.name {
+				return true
+			}
+		}
+		refused = append(refused, BadFile{Name: le.name, Err: err})
+		return true
+	}
+	file := secretName(prefix)
+	fi, err = f.lstat(file)
+	switch {
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+	case refuse(err):
+	case err != nil:
+		return nil, nil, err
+	case !fi.Mode().IsRegular():
+		refused = append(refused, BadFile{Name: file, Err: refuseNotFile(file, fi.Mode())})
+	default:
+		found = append(found, foundFile{rel: prefix, stamp: stampOf(fi)})
+	}
+	dir := secretsDir + "/" + prefix
+	fi, err = f.lstat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+	case refuse(err):
+	case err != nil:
+		return nil, nil, err
+	case fi.IsDir():
+		if err := s.walkDir(f, dir, &found, &refused); err != nil {
+			return nil, nil, err
+		}
+	}
+	sort.Slice(found, func(i, j int) bool { return found[i].rel < found[j].rel })
+	sort.Slice(refused, func(i, j int) bool { return refused[i].Name < refused[j].Name })
+	return found, refused, nil
 }
 
 // walkSecrets finds the secret files, sorted by path. A link or a folder in
@@ -325,12 +486,23 @@ func (s *Store) readCache() (cacheData, int64, error) {
 
 // writeCache saves the index. Failing to is not an error: the cache only
 // makes the next listing faster.
-func (s *Store) writeCache(found []foundFile, secrets []inventory.Secret, bad []BadFile) {
+//
+// keep, if not nil, says which entries of the index in place (old, read at
+// mod, its modification time) outlive the write: those outside a prefix
+// listed. Of those, only the ones a listing would trust are kept.
+func (s *Store) writeCache(found []foundFile, secrets []inventory.Secret, bad []BadFile, keep func(rel string) bool, old cacheData, mod int64) {
 	isBad := map[string]bool{}
 	for _, b := range bad {
 		isBad[b.Name] = true
 	}
-	c := cacheData{Format: cacheFormat, Entries: make(map[string]cacheEntry, len(found))}
+	c := cacheData{Format: cacheFormat, Entries: make(map[string]cacheEntry, len(found)+len(old.Entries))}
+	if keep != nil {
+		for rel, e := range old.Entries {
+			if keep(rel) && e.Stamp.ModNano < mod {
+				c.Entries[rel] = e
+			}
+		}
+	}
 	for i, f := range found {
 		if !isBad[secretsDir+"/"+f.rel+secretExt] {
 			c.Entries[f.rel] = cacheEntry{Stamp: f.stamp, Secret: secrets[i]}
