@@ -56,15 +56,15 @@ func (b Binding) valid() error {
 
 // SealBound is Seal with the value bound to b: Open reports the binding, so
 // a value moved to another secret or version is noticed.
-func SealBound(value []byte, recipients []age.Recipient, b Binding) (string, error) {
+func SealBound(value []byte, to Recipients, b Binding) (string, error) {
 	if err := b.valid(); err != nil {
 		return "", err
 	}
-	if len(recipients) == 0 {
+	if to.Len() == 0 {
 		return "", errors.New("no recipients to encrypt to")
 	}
-	all := append(make([]age.Recipient, 0, len(recipients)+1), recipients...)
-	return Seal(value, append(all, bindingRecipient{b}))
+	all := append(make([]age.Recipient, 0, to.Len()+1), to.list...)
+	return seal(value, append(all, bindingRecipient{b}))
 }
 
 // Header is what a value's age header says, read by Inspect or by

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"filippo.io/age"
-
 	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/inventory"
 )
@@ -85,7 +83,7 @@ func ExampleParseRecipient() {
 	// true unsupported public key
 }
 
-func mustRecipients(keys ...string) []age.Recipient {
+func mustRecipients(keys ...string) crypto.Recipients {
 	rs, err := crypto.ParseRecipients(keys)
 	if err != nil {
 		panic(err)

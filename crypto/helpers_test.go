@@ -61,7 +61,7 @@ func newSSHKey(t testing.TB, passphrase string) sshKey {
 	return sshKey{Public: strings.TrimSpace(string(ssh.MarshalAuthorizedKey(sshPub))), PEM: pem.EncodeToMemory(block)}
 }
 
-func recipients(t testing.TB, keys ...string) []age.Recipient {
+func recipients(t testing.TB, keys ...string) crypto.Recipients {
 	t.Helper()
 	rs, err := crypto.ParseRecipients(keys)
 	if err != nil {

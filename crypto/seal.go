@@ -26,9 +26,24 @@ var (
 // MaxValueSize is the largest value cabinet stores.
 const MaxValueSize = 1 << 20
 
+// Recipients are the public keys a value is sealed to, parsed; the zero
+// value holds none.
+type Recipients struct{ list []age.Recipient }
+
+// Len is how many keys there are.
+func (r Recipients) Len() int { return len(r.list) }
+
 // ParseRecipient reads a member's public key: an age X25519 key ("age1…") or
 // an ssh-ed25519 public key.
-func ParseRecipient(key string) (age.Recipient, error) {
+func ParseRecipient(key string) (Recipients, error) {
+	r, err := parseRecipient(key)
+	if err != nil {
+		return Recipients{}, err
+	}
+	return Recipients{list: []age.Recipient{r}}, nil
+}
+
+func parseRecipient(key string) (age.Recipient, error) {
 	key = strings.TrimSpace(key)
 	switch {
 	case strings.HasPrefix(key, "age1"):
@@ -48,20 +63,24 @@ func ParseRecipient(key string) (age.Recipient, error) {
 }
 
 // ParseRecipients parses several keys; the error names the one at fault.
-func ParseRecipients(keys []string) ([]age.Recipient, error) {
+func ParseRecipients(keys []string) (Recipients, error) {
 	rs := make([]age.Recipient, 0, len(keys))
 	for i, k := range keys {
-		r, err := ParseRecipient(k)
+		r, err := parseRecipient(k)
 		if err != nil {
-			return nil, fmt.Errorf("key %d: %w", i+1, err)
+			return Recipients{}, fmt.Errorf("key %d: %w", i+1, err)
 		}
 		rs = append(rs, r)
 	}
-	return rs, nil
+	return Recipients{list: rs}, nil
 }
 
 // Seal encrypts value to the recipients and returns ASCII-armored age.
-func Seal(value []byte, recipients []age.Recipient) (string, error) {
+func Seal(value []byte, to Recipients) (string, error) {
+	return seal(value, to.list)
+}
+
+func seal(value []byte, recipients []age.Recipient) (string, error) {
 	if len(recipients) == 0 {
 		return "", errors.New("no recipients to encrypt to")
 	}

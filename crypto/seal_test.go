@@ -104,7 +104,7 @@ func TestSealRefuses(t *testing.T) {
 	if err != nil && strings.Contains(err.Error(), "s3cr3t") {
 		t.Errorf("the error quotes the value: %v", err)
 	}
-	if _, err := crypto.Seal([]byte("x"), nil); err == nil || !strings.Contains(err.Error(), "no recipients") {
+	if _, err := crypto.Seal([]byte("x"), crypto.Recipients{}); err == nil || !strings.Contains(err.Error(), "no recipients") {
 		t.Errorf("Seal to nobody = %v, want an error", err)
 	}
 }
@@ -249,7 +249,7 @@ func TestParseRecipient(t *testing.T) {
 		"\t" + key.Public + "\r\n",
 	}
 	for _, k := range valid {
-		if r, err := crypto.ParseRecipient(k); err != nil || r == nil {
+		if r, err := crypto.ParseRecipient(k); err != nil || r.Len() != 1 {
 			t.Errorf("ParseRecipient(%q) = %v, %v", k, r, err)
 		}
 	}
@@ -285,7 +285,7 @@ func TestParseRecipient(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "key 2: unsupported public key") {
 		t.Errorf("ParseRecipients = %v, want it to name key 2", err)
 	}
-	if rs, err := crypto.ParseRecipients(nil); err != nil || len(rs) != 0 {
+	if rs, err := crypto.ParseRecipients(nil); err != nil || rs.Len() != 0 {
 		t.Errorf("ParseRecipients(nil) = %v, %v", rs, err)
 	}
 }

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 
-	"filippo.io/age"
 	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/inventory"
 )
@@ -22,10 +21,10 @@ var ErrNoScope = errors.New("no scope covers it")
 
 // sealTarget returns who must be able to read path now: the member names,
 // their parsed keys and the digest that is written as readers_sum.
-func (s *Store) sealTarget(path string) (readers []string, keys []age.Recipient, sum string, err error) {
+func (s *Store) sealTarget(path string) (readers []string, keys crypto.Recipients, sum string, err error) {
 	readers = s.Recipients.ReadersOf(path)
 	if len(readers) == 0 {
-		return nil, nil, "", inventory.WithHint(fmt.Errorf("%s: %w", path, ErrNoScope), "`cabinet scopes set` gives it members")
+		return nil, crypto.Recipients{}, "", inventory.WithHint(fmt.Errorf("%s: %w", path, ErrNoScope), "`cabinet scopes set` gives it members")
 	}
 	h := sha256.New()
 	strs := make([]string, len(readers))
@@ -35,7 +34,7 @@ func (s *Store) sealTarget(path string) (readers []string, keys []age.Recipient,
 	}
 	keys, err = crypto.ParseRecipients(strs)
 	if err != nil {
-		return nil, nil, "", fmt.Errorf("recipients.yaml: %w", err)
+		return nil, crypto.Recipients{}, "", fmt.Errorf("recipients.yaml: %w", err)
 	}
 	return readers, keys, hex.EncodeToString(h.Sum(nil))[:16], nil
 }

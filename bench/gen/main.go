@@ -47,7 +47,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"filippo.io/age"
 	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/internal/demo"
 	"github.com/cabinethq/cabinet/inventory"
@@ -500,7 +499,7 @@ type targets struct {
 
 type target struct {
 	readers []string
-	keys    []age.Recipient
+	keys    crypto.Recipients
 	sum     string
 }
 
