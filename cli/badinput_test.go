@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/internal/memkeyring"
 	"github.com/cabinethq/cabinet/inventory"
 )
 
@@ -42,7 +43,7 @@ func TestBadInput(t *testing.T) {
 		{name: "malformed CABINET_IDENTITY", args: []string{"get", "prod/db/password"}, code: ExitNoIdentity, mention: "CABINET_IDENTITY",
 			prepare: func(e *env) { e.vars["CABINET_IDENTITY"] = "AGE-SECRET-KEY-1BROKEN" }},
 		{name: "no identity anywhere", args: []string{"get", "prod/db/password"}, code: ExitNoIdentity, mention: "CABINET_IDENTITY_FILE",
-			prepare: func(e *env) { e.keyring = &crypto.MapKeyring{} }},
+			prepare: func(e *env) { e.keyring = &memkeyring.Keyring{} }},
 		{name: "locked or absent keyring", args: []string{"get", "prod/db/password"}, code: ExitNoIdentity, mention: "CABINET_IDENTITY",
 			prepare: func(e *env) { e.keyring = brokenKeyring{} }},
 		{name: "unknown runbook", args: []string{"edit", "prod/db/password", "--runbook", "nosuch"}, code: ExitNotFound, mention: "runbooks/nosuch.yaml"},
@@ -133,7 +134,7 @@ func (e *env) otherIdentity() {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	e.keyring = &crypto.MapKeyring{}
+	e.keyring = &memkeyring.Keyring{}
 	if err := e.keyring.Set(crypto.KeyringService, crypto.KeyringUser, g.Secret); err != nil {
 		e.t.Fatal(err)
 	}

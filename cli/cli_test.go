@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/internal/memkeyring"
 )
 
 // fixedNow is the clock of every command in these tests.
@@ -31,7 +32,7 @@ type env struct {
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	dir := t.TempDir()
-	return &env{t: t, dir: dir, keyring: &crypto.MapKeyring{}, now: fixedNow,
+	return &env{t: t, dir: dir, keyring: &memkeyring.Keyring{}, now: fixedNow,
 		vars: map[string]string{"CABINET_STORE": filepath.Join(dir, "store"), "USER": "alice", "HOME": dir}}
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/internal/memkeyring"
 )
 
 // TestRefusedChanges is DESIGN.md's exit codes for bad input to members,
@@ -117,7 +118,7 @@ func nonMember(e *env) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	e.keyring = &crypto.MapKeyring{}
+	e.keyring = &memkeyring.Keyring{}
 	if err := e.keyring.Set(crypto.KeyringService, crypto.KeyringUser, g.Secret); err != nil {
 		e.t.Fatal(err)
 	}

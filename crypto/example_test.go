@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/internal/memkeyring"
 	"github.com/cabinethq/cabinet/inventory"
 )
 
@@ -54,7 +55,7 @@ func ExampleOpen_errors() {
 
 func ExampleSources_Resolve() {
 	gen, _ := crypto.GenerateIdentity()
-	keyring := &crypto.MapKeyring{} // crypto.OSKeyring{} in the program
+	keyring := &memkeyring.Keyring{} // crypto.OSKeyring{} in the program
 	_ = keyring.Set(crypto.KeyringService, crypto.KeyringUser, gen.Secret)
 
 	noEnv := func(string) string { return "" } // os.Getenv in the program
@@ -64,7 +65,7 @@ func ExampleSources_Resolve() {
 	}
 	fmt.Println(id.Source, id.PublicKeys()[0] == gen.Public)
 
-	_, err = crypto.Sources{Getenv: noEnv, Keyring: &crypto.MapKeyring{}}.Resolve()
+	_, err = crypto.Sources{Getenv: noEnv, Keyring: &memkeyring.Keyring{}}.Resolve()
 	fmt.Println(err)
 	fmt.Println("hint:", inventory.HintOf(err))
 	// Output:

@@ -3,7 +3,6 @@ package crypto
 import (
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/cabinethq/cabinet/inventory"
@@ -11,7 +10,7 @@ import (
 )
 
 // Keyring is the part of an OS keyring that cabinet uses: go-keyring's three
-// calls. OSKeyring is the real one; MapKeyring is a fake for unit tests.
+// calls. OSKeyring is the real one; internal/memkeyring has one in memory for unit tests.
 type Keyring interface {
 	Get(service, user string) (string, error)
 	Set(service, user, secret string) error
@@ -105,42 +104,6 @@ func (k OSKeyring) call(verb string, f func() error) error {
 	case <-time.After(timeout):
 		return inventory.WithHint(fmt.Errorf("%w: it did not answer within %s", ErrKeyringUnavailable, timeout), KeyringHint)
 	}
-}
-
-// MapKeyring is an in-memory keyring for unit tests. Safe for concurrent use.
-type MapKeyring struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-func (k *MapKeyring) Get(service, user string) (string, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	s, ok := k.m[service+"\x00"+user]
-	if !ok {
-		return "", ErrKeyringEmpty
-	}
-	return s, nil
-}
-
-func (k *MapKeyring) Set(service, user, secret string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.m == nil {
-		k.m = map[string]string{}
-	}
-	k.m[service+"\x00"+user] = secret
-	return nil
-}
-
-func (k *MapKeyring) Delete(service, user string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if _, ok := k.m[service+"\x00"+user]; !ok {
-		return ErrKeyringEmpty
-	}
-	delete(k.m, service+"\x00"+user)
-	return nil
 }
 
 // oneLine keeps a library's multi-line error on one line.

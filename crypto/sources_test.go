@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/internal/memkeyring"
 	"github.com/cabinethq/cabinet/inventory"
 )
 
@@ -17,9 +18,9 @@ func env(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
 }
 
-func keyringWith(t *testing.T, secret string) *crypto.MapKeyring {
+func keyringWith(t *testing.T, secret string) *memkeyring.Keyring {
 	t.Helper()
-	k := &crypto.MapKeyring{}
+	k := &memkeyring.Keyring{}
 	if err := k.Set(crypto.KeyringService, crypto.KeyringUser, secret); err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +130,7 @@ func TestResolveErrors(t *testing.T) {
 		},
 		{
 			name:    "empty keyring",
-			sources: crypto.Sources{Getenv: env(nil), Keyring: &crypto.MapKeyring{}},
+			sources: crypto.Sources{Getenv: env(nil), Keyring: &memkeyring.Keyring{}},
 			wantIs:  crypto.ErrNoIdentity, wantErr: []string{"no identity found"}, wantHint: true,
 		},
 		{
@@ -224,7 +225,7 @@ func TestResolveDefaultsToTheProcessEnvironment(t *testing.T) {
 	gen, _ := x25519(t)
 	t.Setenv(crypto.EnvIdentityFile, "")
 	t.Setenv(crypto.EnvIdentity, gen.Secret)
-	id, err := crypto.Sources{Keyring: &crypto.MapKeyring{}}.Resolve()
+	id, err := crypto.Sources{Keyring: &memkeyring.Keyring{}}.Resolve()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,8 +236,8 @@ func TestResolveDefaultsToTheProcessEnvironment(t *testing.T) {
 
 func TestMapKeyring(t *testing.T) {
 	t.Parallel()
-	var _ crypto.Keyring = (*crypto.MapKeyring)(nil)
-	var k crypto.MapKeyring // the zero value is ready to use
+	var _ crypto.Keyring = (*memkeyring.Keyring)(nil)
+	var k memkeyring.Keyring // the zero value is ready to use
 
 	if _, err := k.Get("cabinet", "identity"); !errors.Is(err, crypto.ErrKeyringEmpty) {
 		t.Errorf("Get on an empty keyring = %v, want ErrKeyringEmpty", err)
@@ -276,7 +277,7 @@ func TestMapKeyring(t *testing.T) {
 
 func TestMapKeyringConcurrent(t *testing.T) {
 	t.Parallel()
-	k := &crypto.MapKeyring{}
+	k := &memkeyring.Keyring{}
 	var wg sync.WaitGroup
 	for i := range 16 {
 		wg.Add(1)
