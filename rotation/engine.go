@@ -36,9 +36,22 @@ var (
 // ErrStepFailed means a step failed and the rotation was rolled back.
 var ErrStepFailed = errors.New("a step failed")
 
+// Store is what the engine uses of a store; *store.Store is one.
+type Store interface {
+	Load(path string) (*inventory.Secret, error)
+	ReadAs(action, path string, sel inventory.Selector, id *crypto.Identity, act store.Act) ([]byte, *inventory.Version, error)
+	Change(path string, act store.Act, change func(*inventory.Secret) (inventory.Event, error)) (*inventory.Secret, error)
+	StartRotation(path string, value []byte, runbook string, act store.Act) (*inventory.Secret, error)
+	LoadRunbook(name string) (*inventory.Runbook, error)
+	// Members are the members and scopes now, for who may approve.
+	Members() inventory.Recipients
+	// Folder is the store's folder, where steps run.
+	Folder() string
+}
+
 // Engine rotates secrets of one store as one operator.
 type Engine struct {
-	Store    *store.Store
+	Store    Store
 	Identity *crypto.Identity
 	Actor    string
 	Now      func() time.Time
@@ -227,7 +240,7 @@ func auditOutcome(stepOutcome string) string {
 func (e *Engine) promote(sec *inventory.Secret, rb *inventory.Runbook, i int) error {
 	path, r := sec.Path, sec.Rotating
 	if rb.Approve != "" && r.Approved == "" {
-		who := inventory.Approver(rb, sec, e.Store.Recipients)
+		who := inventory.Approver(rb, sec, e.Store.Members())
 		return inventory.WithHint(fmt.Errorf("%s: %w by %s", path, ErrNeedsApproval, who),
 			fmt.Sprintf("%s runs `cabinet approve %s`, then anyone in scope `cabinet rotate --resume %s`", who, path, path))
 	}
@@ -425,7 +438,7 @@ func (e *Engine) Approve(path string) error {
 	if rb.Approve == "" {
 		return fmt.Errorf("%s: its runbook %s asks for no approval", path, rb.Name)
 	}
-	if ok, who := inventory.MayApprove(rb, sec, e.Store.Recipients, e.Actor); !ok {
+	if ok, who := inventory.MayApprove(rb, sec, e.Store.Members(), e.Actor); !ok {
 		return inventory.WithHint(fmt.Errorf("%s: %s may not approve this rotation", path, e.Actor), who+" may approve it")
 	}
 	act := e.act()

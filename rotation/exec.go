@@ -65,7 +65,7 @@ func (e *Engine) exec(ctx context.Context, sec *inventory.Secret, step inventory
 	}
 	masked := newMaskWriter(out, newV, oldV)
 	cmd := exec.CommandContext(ctx, "sh", "-c", step.Run)
-	cmd.Dir = e.Store.Dir
+	cmd.Dir = e.Store.Folder()
 	cmd.Env = append(stepEnv(e.Env), EnvNew+"="+string(newV), EnvOld+"="+string(oldV), EnvPath+"="+sec.Path)
 	cmd.Stdout, cmd.Stderr = masked, masked
 	killGroup(cmd)

@@ -343,3 +343,9 @@ func (s *Store) save(sec *inventory.Secret) error {
 	}
 	return s.writeFileAtomic(secretName(sec.Path), data)
 }
+
+// Members are the store's members and scopes as last read.
+func (s *Store) Members() inventory.Recipients { return s.Recipients }
+
+// Folder is the store's folder.
+func (s *Store) Folder() string { return s.Dir }

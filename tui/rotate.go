@@ -16,7 +16,6 @@ import (
 	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/rotation"
-	"github.com/cabinethq/cabinet/store"
 	"github.com/cabinethq/cabinet/themes"
 )
 
@@ -226,7 +225,7 @@ func (s *rotateScreen) begin(work func(ctx context.Context, e *rotation.Engine, 
 // progressOf is p for the wizard. A failed step's reason is in the file,
 // written just before the engine reports it and before the rollback
 // starts: it is read here, in the engine's goroutine.
-func progressOf(st *store.Store, path string, p rotation.Progress) rotProgressMsg {
+func progressOf(st rotation.Store, path string, p rotation.Progress) rotProgressMsg {
 	msg := rotProgressMsg{Progress: p}
 	if p.Outcome != inventory.StepFailed {
 		return msg
