@@ -211,18 +211,9 @@ func cachedUnder(c cacheData, prefix string) int {
 // prefix, a plain prefix (plainPrefix). A link on the way is refused as the
 // walk of the whole store refuses it, by its name.
 func (s *Store) walkPrefix(prefix string) (found []foundFile, refused []BadFile, err error) {
-	f, err := s.files()
-	if err != nil {
+	f, err := s.secretsFolder()
+	if f == nil || err != nil {
 		return nil, nil, err
-	}
-	fi, err := f.lstat(secretsDir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, nil, nil
-	case err != nil:
-		return nil, nil, err
-	case !fi.IsDir():
-		return nil, nil, refuseNotFile(secretsDir, fi.Mode())
 	}
 	// refuse reports whether err refuses a link on the way, noting it once.
 	refuse := func(err error) bool {
@@ -239,7 +230,7 @@ func (s *Store) walkPrefix(prefix string) (found []foundFile, refused []BadFile,
 		return true
 	}
 	file := secretName(prefix)
-	fi, err = f.lstat(file)
+	fi, err := f.lstat(file)
 	switch {
 	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
 	case refuse(err):
@@ -267,6 +258,25 @@ func (s *Store) walkPrefix(prefix string) (found []foundFile, refused []BadFile,
 	return found, refused, nil
 }
 
+// secretsFolder is the store's file system once secrets/ is known to be a
+// folder; nil when there is none yet.
+func (s *Store) secretsFolder() (*storeFS, error) {
+	f, err := s.files()
+	if err != nil {
+		return nil, err
+	}
+	fi, err := f.lstat(secretsDir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case !fi.IsDir():
+		return nil, refuseNotFile(secretsDir, fi.Mode())
+	}
+	return f, nil
+}
+
 // walkSecrets finds the secret files, sorted by path. A link or a folder in
 // place of a secret file refuses the walk: its callers rewrite secrets and
 // must not leave one behind.
@@ -286,18 +296,9 @@ func (s *Store) walkSecrets() ([]foundFile, error) {
 // a secret file. The types come with the folder listings, so refusing costs
 // nothing per file.
 func (s *Store) walkStore() (found []foundFile, refused []BadFile, err error) {
-	f, err := s.files()
-	if err != nil {
+	f, err := s.secretsFolder()
+	if f == nil || err != nil {
 		return nil, nil, err
-	}
-	fi, err := f.lstat(secretsDir)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, nil, nil
-	case err != nil:
-		return nil, nil, err
-	case !fi.IsDir():
-		return nil, nil, refuseNotFile(secretsDir, fi.Mode())
 	}
 	err = s.walkDir(f, secretsDir, &found, &refused)
 	sort.Slice(found, func(i, j int) bool { return found[i].rel < found[j].rel })
