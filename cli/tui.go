@@ -30,9 +30,6 @@ func (a *App) runTUI(s *store.Store, name string, identity func() (*crypto.Ident
 		return usagef("the workbench needs a terminal; for scripts use the commands (`cabinet --help`)")
 	}
 	typed := a.setUpWorkbench(noColor)
-	// The workbench owns the terminal: a warning written to stderr (a value
-	// not yet bound to its secret) would tear its screen.
-	s.Warn = nil
 	return tui.Run(tui.Options{Store: s, Name: name, Identity: identity, Now: a.Now, Styles: styles, Clipboard: tui.SystemClipboard(a.Getenv), Environ: a.environ(), Typed: typed})
 }
 

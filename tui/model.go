@@ -94,11 +94,20 @@ func newModel(opts Options, clk clock) *Model {
 // bubbletea restores the terminal on exit, on Ctrl+C, on SIGINT or SIGTERM
 // and on a panic, which it turns into an error.
 func Run(opts Options) error {
-	return runProgram(New(opts))
+	return runProgram(New(opts), func(p *tea.Program) {
+		// The store's warnings (a value not yet bound to its secret) go
+		// to the footer: written to stderr they would tear the screen.
+		opts.Store.Warn = func(msg string) { p.Send(flashMsg{text: msg}) }
+	})
 }
 
-func runProgram(m tea.Model, extra ...tea.ProgramOption) error {
+// runProgram runs m full-screen; ready, if set, gets the program before it
+// starts.
+func runProgram(m tea.Model, ready func(*tea.Program), extra ...tea.ProgramOption) error {
 	p := tea.NewProgram(m, append([]tea.ProgramOption{tea.WithAltScreen(), tea.WithMouseCellMotion()}, extra...)...)
+	if ready != nil {
+		ready(p)
+	}
 	// A closed terminal (SIGHUP) ends the workbench as q does, so that what
 	// the caller set up is cleaned up (cabinet demo's throwaway store);
 	// bubbletea itself handles only SIGINT and SIGTERM.

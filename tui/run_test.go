@@ -30,7 +30,7 @@ func TestAPanicRestoresTheTerminal(t *testing.T) {
 	// bubbletea reports the panic on the process's stdout, its stack on
 	// stderr.
 	report := captureOutput(t, func() {
-		err := runProgram(crashOnKey{}, tea.WithInput(strings.NewReader("x")), tea.WithOutput(&out))
+		err := runProgram(crashOnKey{}, nil, tea.WithInput(strings.NewReader("x")), tea.WithOutput(&out))
 		if !errors.Is(err, tea.ErrProgramPanic) {
 			t.Errorf("err = %v, want a panic", err)
 		}
