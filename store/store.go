@@ -349,3 +349,10 @@ func (s *Store) Members() inventory.Recipients { return s.Recipients }
 
 // Folder is the store's folder.
 func (s *Store) Folder() string { return s.Dir }
+
+// Settings are the store's settings (.cabinet/store.yaml) as last read.
+func (s *Store) Settings() Config { return s.Config }
+
+// SetWarn sends the warnings that do not stop a command to warn (see
+// Warn).
+func (s *Store) SetWarn(warn func(msg string)) { s.Warn = warn }

@@ -52,7 +52,7 @@ func syntheticSecrets(n int) []inventory.Secret {
 // benchModel is the workbench at 120×40 with n secrets loaded.
 func benchModel(b *testing.B, n int) *Model {
 	b.Helper()
-	s := &store.Store{Config: store.Config{Environments: inventory.DefaultEnvironments, Warning: inventory.DefaultWarning}}
+	s := &memStore{settings: store.Config{Environments: inventory.DefaultEnvironments, Warning: inventory.DefaultWarning}}
 	m := New(Options{Store: s, Name: "bench", Now: func() time.Time { return testNow }, Styles: themes.Plain()})
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	m.Update(inventoryLoadedMsg{listing: newListing(syntheticSecrets(n), testNow, inventory.DefaultWarning, sortOrder{})})

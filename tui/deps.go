@@ -8,15 +8,51 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/inventory"
+	"github.com/cabinethq/cabinet/rotation"
 	"github.com/cabinethq/cabinet/store"
 	"github.com/cabinethq/cabinet/themes"
 )
+
+// Store is what the workbench uses of a store: what its screens read and
+// change, and what the rotation wizard and approve hand to rotation.Engine
+// (hence rotation.Store, embedded). *store.Store is one. It is named Store,
+// as rotation's is, because it stands for the store where tui.Options takes
+// one; it is an interface so that the workbench names the methods it calls
+// instead of taking all of *store.Store with its exported fields, and so
+// that tests where a real store is not the point give a fake (memStore).
+type Store interface {
+	// rotation.Store: Load, ReadAs (reveal, copy), LoadRunbook, Members
+	// (scopes and readers), Folder (runbooks/ for $EDITOR, the live
+	// watch), and Change and StartRotation for the engine.
+	rotation.Store
+	// List is the inventory, and the files it could not read.
+	List() ([]inventory.Secret, []store.BadFile, error)
+	Runbooks() ([]string, error)
+	// Runbook is runbooks/NAME.yaml as it is, for the detail.
+	Runbook(name string) ([]byte, error)
+	// MemberOf is the member whose key is one of keys: the operator.
+	MemberOf(keys []string) (string, bool)
+	// Settings are the environments (the inventory's tabs, the new
+	// secret's hint) and the warning (when a secret is due).
+	Settings() store.Config
+	ValidatePath(path string) error
+	Create(path string, act store.Act, edit func(*inventory.Secret) error) (*inventory.Secret, error)
+	SetValue(path string, value []byte, act store.Act, edit func(sec *inventory.Secret, created bool) error) (*inventory.Secret, inventory.Version, error)
+	Edit(path string, act store.Act, edit func(*inventory.Secret) error) (*inventory.Secret, error)
+	Remove(path string, act store.Act) error
+	// SetWarn sends the warnings that do not stop a command (a value not
+	// yet bound to its secret) to the footer.
+	SetWarn(warn func(msg string))
+}
+
+var _ Store = (*store.Store)(nil)
 
 // deps is what every screen is built with: the store, who the operator
 // is, the clock, the clipboard, the environment rotation steps start
 // from and the styles. One value, shared by the screens.
 type deps struct {
-	store     *store.Store
+	store     Store
 	who       *operator
 	clock     clock
 	clipboard *copies
@@ -51,7 +87,7 @@ func storeChanged() tea.Msg { return storeChangedMsg{} }
 // screens read what it found.
 type operator struct {
 	find     func() (*crypto.Identity, error)
-	store    *store.Store
+	store    Store
 	id       *crypto.Identity
 	actor    string
 	resolved bool  // found, or failed to

@@ -13,7 +13,6 @@ import (
 
 	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/inventory"
-	"github.com/cabinethq/cabinet/store"
 	"github.com/cabinethq/cabinet/themes"
 )
 
@@ -56,13 +55,14 @@ type detailLoadedMsg struct {
 
 // loadDetail reads path and what its detail shows; it blocks, so it runs
 // in a command.
-func loadDetail(st *store.Store, path string) detailLoadedMsg {
+func loadDetail(st Store, path string) detailLoadedMsg {
 	sec, err := st.Load(path)
 	if err != nil {
 		return detailLoadedMsg{path: path, err: err}
 	}
-	scope, _ := st.Recipients.ScopeOf(path)
-	d := detailLoadedMsg{path: path, sec: sec, scope: scope, readers: st.Recipients.ReadersOf(path)}
+	members := st.Members()
+	scope, _ := members.ScopeOf(path)
+	d := detailLoadedMsg{path: path, sec: sec, scope: scope, readers: members.ReadersOf(path)}
 	if rb := sec.Rotation.Runbook; rb != "" {
 		if data, err := st.Runbook(rb); err == nil {
 			d.runbook = string(data)
@@ -75,7 +75,7 @@ func loadDetail(st *store.Store, path string) detailLoadedMsg {
 
 // approverOf is who must approve sec's rotation before it goes on, or ""
 // when none waits for an approval.
-func approverOf(st *store.Store, sec *inventory.Secret) string {
+func approverOf(st Store, sec *inventory.Secret) string {
 	r := sec.Rotating
 	if r == nil || r.Approved != "" || r.Runbook == "" {
 		return ""
@@ -87,7 +87,7 @@ func approverOf(st *store.Store, sec *inventory.Secret) string {
 	switch {
 	case rb.Approve != inventory.ApproveOwner:
 		return printable(rb.Approve)
-	case st.Recipients.Members[sec.Owner] != "":
+	case st.Members().Members[sec.Owner] != "":
 		return "its owner, " + printable(sec.Owner)
 	}
 	// A team owns it: four eyes, anyone in scope but who started it.
@@ -119,7 +119,7 @@ func newDetailScreen(d *deps, loaded detailLoadedMsg) *detailScreen {
 func (s *detailScreen) show(loaded detailLoadedMsg) {
 	s.sec, s.scope, s.readers, s.runbook, s.runbooks = loaded.sec, loaded.scope, loaded.readers, loaded.runbook, loaded.runbooks
 	s.approver = loaded.approver
-	s.now, s.warning = s.d.clock.now(), s.d.store.Config.Warning
+	s.now, s.warning = s.d.clock.now(), s.d.store.Settings().Warning
 	s.keys.Approve.SetEnabled(s.approver != "")
 	s.keys.Runbook.SetEnabled(s.runbookName() != "")
 	if cur := s.sec.CurrentVersion(); s.revealed != "" && cur != nil && cur.Number == s.revealedV {

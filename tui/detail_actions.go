@@ -117,7 +117,7 @@ func runbookEditor(d *deps, name string) (*exec.Cmd, error) {
 	if err := inventory.ValidateMemberName(name); err != nil {
 		return nil, fmt.Errorf("invalid runbook name %q: %w", name, err)
 	}
-	file := filepath.Join(d.store.Dir, "runbooks", name+".yaml")
+	file := filepath.Join(d.store.Folder(), "runbooks", name+".yaml")
 	if fi, err := os.Lstat(file); err == nil && !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("runbooks/%s.yaml is not a plain file: refused", name)
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -128,7 +128,7 @@ func runbookEditor(d *deps, name string) (*exec.Cmd, error) {
 		editor = []string{"vi"}
 	}
 	cmd := exec.Command(editor[0], append(editor[1:], file)...)
-	cmd.Dir = d.store.Dir
+	cmd.Dir = d.store.Folder()
 	if d.environ != nil {
 		cmd.Env = d.environ
 	}

@@ -50,8 +50,8 @@ func newInventoryScreen(d *deps) *inventoryScreen {
 		styles:  d.styles,
 		keys:    defaultInventoryKeys(),
 		filter:  newInput(d.styles, "/", "path, owner, tag or status (overdue, due, exposed…)"),
-		envs:    append([]string{""}, d.store.Config.Environments...),
-		watch:   newStoreWatch(d.store.Dir),
+		envs:    append([]string{""}, d.store.Settings().Environments...),
+		watch:   newStoreWatch(d.store.Folder()),
 		loading: true,
 	}
 }
@@ -96,7 +96,7 @@ func (s *inventoryScreen) load() tea.Cmd {
 			return inventoryLoadedMsg{err: err, started: started, first: first}
 		}
 		runbooks, err := st.Runbooks()
-		return inventoryLoadedMsg{listing: newListing(secrets, now, st.Config.Warning, order), runbooks: runbooks, bad: bad, err: err,
+		return inventoryLoadedMsg{listing: newListing(secrets, now, st.Settings().Warning, order), runbooks: runbooks, bad: bad, err: err,
 			started: started, first: first}
 	}
 }

@@ -13,13 +13,12 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/cabinethq/cabinet/crypto"
-	"github.com/cabinethq/cabinet/store"
 	"github.com/cabinethq/cabinet/themes"
 )
 
 // Options is what the workbench needs; cli builds it.
 type Options struct {
-	Store *store.Store
+	Store Store
 	// Name is how the header names the store.
 	Name string
 	// Identity finds the operator's identity; it may wait on the OS
@@ -97,7 +96,7 @@ func Run(opts Options) error {
 	return runProgram(New(opts), func(p *tea.Program) {
 		// The store's warnings (a value not yet bound to its secret) go
 		// to the footer: written to stderr they would tear the screen.
-		opts.Store.Warn = func(msg string) { p.Send(flashMsg{text: msg}) }
+		opts.Store.SetWarn(func(msg string) { p.Send(flashMsg{text: msg}) })
 	})
 }
 

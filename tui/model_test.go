@@ -92,8 +92,8 @@ type harness struct {
 	t      *testing.T
 	m      *Model
 	clip   *fakeClipboard
-	s      *store.Store
-	id     *crypto.Identity
+	s      *store.Store     // the real store the workbench is on; nil on a fake (memStore)
+	id     *crypto.Identity // its member alice
 	timers []timerMsg
 	from   tea.Msg // the message whose handling issued the commands being run
 }
@@ -119,12 +119,20 @@ func newHarnessWith(t *testing.T, w, h int, identity func() (*crypto.Identity, e
 	if identity == nil {
 		identity = func() (*crypto.Identity, error) { return id, nil }
 	}
+	hs := startHarness(t, w, h, s, identity)
+	hs.s, hs.id = s, id
+	return hs
+}
+
+// startHarness opens the workbench on st, w×h, and runs its Init; the
+// harness's s and id are left to the caller (a fake store has neither).
+func startHarness(t *testing.T, w, h int, st Store, identity func() (*crypto.Identity, error)) *harness {
 	clip := &fakeClipboard{}
 	clk := clock{now: func() time.Time { return testNow }, after: func(d time.Duration, fire func(time.Time) tea.Msg) tea.Cmd {
 		return func() tea.Msg { return timerMsg{d, fire} }
 	}}
-	m := newModel(Options{Store: s, Name: "test store", Identity: identity, Styles: themes.Plain(), Clipboard: clip}, clk)
-	hs := &harness{t: t, m: m, clip: clip, s: s, id: id}
+	m := newModel(Options{Store: st, Name: "test store", Identity: identity, Styles: themes.Plain(), Clipboard: clip}, clk)
+	hs := &harness{t: t, m: m, clip: clip}
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	hs.run(m.Init())
 	return hs

@@ -184,7 +184,7 @@ func newSecretForm(d *deps, inv *inventoryScreen, width int) *form {
 	f := newForm(d, "New secret", width)
 	f.opens = func(path string) tea.Cmd { return openDetail(d, path, nil, nil) }
 	s := d.store
-	envs := strings.Join(s.Config.Environments, ", ")
+	envs := strings.Join(s.Settings().Environments, ", ")
 	path := f.text("Path", "", "e.g. prod/db/password", "env/…/name, lower case; env is one of "+envs, func(p string) error {
 		if err := s.ValidatePath(p); err != nil {
 			return err
