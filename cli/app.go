@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/crypto/keysource"
 	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/store"
 	"golang.org/x/term"
@@ -29,7 +30,7 @@ type App struct {
 	Environ func() []string
 	Now     func() time.Time
 	// Keyring is the OS keyring; nil means none.
-	Keyring crypto.Keyring
+	Keyring keysource.Keyring
 	// Terminal reports whether a stream is an interactive terminal.
 	Terminal func(any) bool
 	// Passphrase asks for a passphrase on the terminal; nil when there is
@@ -50,11 +51,11 @@ type App struct {
 
 // NewApp wires an App to the running process.
 func NewApp() *App {
-	var keyring crypto.Keyring
-	if timeout, err := crypto.KeyringTimeout(os.Getenv); err != nil {
+	var keyring keysource.Keyring
+	if timeout, err := keysource.Timeout(os.Getenv); err != nil {
 		keyring = misconfiguredKeyring{usage(err)}
 	} else {
-		keyring = crypto.OSKeyring{Timeout: timeout}
+		keyring = keysource.OSKeyring{Timeout: timeout}
 	}
 	return &App{
 		In:         os.Stdin,
@@ -197,8 +198,8 @@ func (a *App) environ() []string {
 	return a.Environ()
 }
 
-func (a *App) sources() crypto.Sources {
-	src := crypto.Sources{File: a.identityFile, Getenv: a.Getenv, Keyring: a.Keyring}
+func (a *App) sources() keysource.Sources {
+	src := keysource.Sources{File: a.identityFile, Getenv: a.Getenv, Keyring: a.Keyring}
 	if a.Terminal(a.In) || a.Terminal(a.Err) {
 		src.Passphrase = a.Passphrase
 	}

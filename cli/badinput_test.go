@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/crypto/keysource"
 	"github.com/cabinethq/cabinet/internal/memkeyring"
 	"github.com/cabinethq/cabinet/inventory"
 )
@@ -89,7 +90,7 @@ type brokenKeyring struct{}
 
 // Get fails the way a locked Secret Service collection does.
 func (brokenKeyring) Get(string, string) (string, error) {
-	return "", inventory.WithHint(fmt.Errorf("%w: failed to read from it: failed to unlock correct collection", crypto.ErrKeyringUnavailable), crypto.KeyringHint)
+	return "", inventory.WithHint(fmt.Errorf("%w: failed to read from it: failed to unlock correct collection", keysource.ErrKeyringUnavailable), keysource.KeyringHint)
 }
 func (brokenKeyring) Set(string, string, string) error { return errNever }
 func (brokenKeyring) Delete(string, string) error      { return errNever }
@@ -135,7 +136,7 @@ func (e *env) otherIdentity() {
 		e.t.Fatal(err)
 	}
 	e.keyring = &memkeyring.Keyring{}
-	if err := e.keyring.Set(crypto.KeyringService, crypto.KeyringUser, g.Secret); err != nil {
+	if err := e.keyring.Set(keysource.Service, keysource.User, g.Secret); err != nil {
 		e.t.Fatal(err)
 	}
 }

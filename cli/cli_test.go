@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/crypto/keysource"
 	"github.com/cabinethq/cabinet/internal/memkeyring"
 )
 
@@ -25,7 +25,7 @@ type env struct {
 	t       *testing.T
 	dir     string
 	vars    map[string]string
-	keyring crypto.Keyring
+	keyring keysource.Keyring
 	now     time.Time
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/crypto/keysource"
 	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/store"
 	"github.com/spf13/cobra"
@@ -76,11 +77,11 @@ func (c *checkup) keyring() {
 		c.note("OS keyring: none")
 		return
 	}
-	_, err := c.a.Keyring.Get(crypto.KeyringService, crypto.KeyringUser)
+	_, err := c.a.Keyring.Get(keysource.Service, keysource.User)
 	switch {
 	case err == nil:
 		c.ok("OS keyring: reachable, holds an identity")
-	case errors.Is(err, crypto.ErrKeyringEmpty):
+	case errors.Is(err, keysource.ErrKeyringEmpty):
 		c.ok("OS keyring: reachable, holds no identity")
 	default:
 		c.note("OS keyring: %s", inventory.OneLine(err))

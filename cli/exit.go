@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/crypto/keysource"
 	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/store"
 )
@@ -48,8 +49,8 @@ func exitCodeOf(err error) ExitCode {
 		return ExitUsage
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, store.ErrNoStore):
 		return ExitNotFound
-	case errors.Is(err, crypto.ErrNoMatch), errors.Is(err, crypto.ErrNoIdentity), errors.Is(err, store.ErrNotMember), errors.Is(err, errNotMember),
-		errors.Is(err, crypto.ErrKeyringUnavailable), errors.Is(err, crypto.ErrWrongPassphrase):
+	case errors.Is(err, crypto.ErrNoMatch), errors.Is(err, keysource.ErrNoIdentity), errors.Is(err, store.ErrNotMember), errors.Is(err, errNotMember),
+		errors.Is(err, keysource.ErrKeyringUnavailable), errors.Is(err, crypto.ErrWrongPassphrase):
 		return ExitNoIdentity
 	case errors.Is(err, store.ErrCorrupt), errors.Is(err, crypto.ErrTampered):
 		return ExitCorrupt

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/crypto/keysource"
 	"github.com/cabinethq/cabinet/internal/memkeyring"
 )
 
@@ -119,7 +120,7 @@ func nonMember(e *env) {
 		e.t.Fatal(err)
 	}
 	e.keyring = &memkeyring.Keyring{}
-	if err := e.keyring.Set(crypto.KeyringService, crypto.KeyringUser, g.Secret); err != nil {
+	if err := e.keyring.Set(keysource.Service, keysource.User, g.Secret); err != nil {
 		e.t.Fatal(err)
 	}
 	e.vars["other-key"] = g.Public

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/crypto/keysource"
 	"github.com/cabinethq/cabinet/inventory"
 	"github.com/spf13/cobra"
 )
@@ -91,9 +92,9 @@ func runIdentityNew(a *App, file string, force bool) error {
 // without force.
 func (a *App) putKeyring(secret string, force bool) error {
 	if a.Keyring == nil {
-		return inventory.WithHint(crypto.ErrKeyringUnavailable, crypto.KeyringHint)
+		return inventory.WithHint(keysource.ErrKeyringUnavailable, keysource.KeyringHint)
 	}
-	old, err := a.Keyring.Get(crypto.KeyringService, crypto.KeyringUser)
+	old, err := a.Keyring.Get(keysource.Service, keysource.User)
 	switch {
 	case err == nil && !force:
 		pub := "unreadable"
@@ -102,12 +103,12 @@ func (a *App) putKeyring(secret string, force bool) error {
 		}
 		return inventory.WithHint(fmt.Errorf("the OS keyring already holds an identity (%s)", pub),
 			"add --force to replace it; the old key is lost unless you saved it (`cabinet identity show --private-key`)")
-	case errors.Is(err, crypto.ErrKeyringUnavailable):
+	case errors.Is(err, keysource.ErrKeyringUnavailable):
 		return inventory.WithHint(err, "without an OS keyring, keep the identity in a file: `cabinet identity new --file ~/.config/cabinet/identity.txt`, then set CABINET_IDENTITY_FILE to it")
-	case err != nil && !errors.Is(err, crypto.ErrKeyringEmpty):
+	case err != nil && !errors.Is(err, keysource.ErrKeyringEmpty):
 		return err
 	}
-	return a.Keyring.Set(crypto.KeyringService, crypto.KeyringUser, secret)
+	return a.Keyring.Set(keysource.Service, keysource.User, secret)
 }
 
 func newIdentityImportCmd(a *App) *cobra.Command {
@@ -125,7 +126,7 @@ is not changed; once imported you may delete it.`,
 			if len(args) == 1 {
 				// A FIFO or a device would hang or never end: only a regular
 				// file of an identity's size is read.
-				data, err := crypto.ReadIdentityFile(args[0])
+				data, err := keysource.ReadIdentityFile(args[0])
 				if err != nil {
 					return usage(err)
 				}
@@ -199,11 +200,11 @@ back it up; it is printed only when asked for by that name.`,
 
 func runIdentityShowPrivate(a *App) error {
 	if a.Keyring == nil {
-		return inventory.WithHint(crypto.ErrKeyringUnavailable, crypto.KeyringHint)
+		return inventory.WithHint(keysource.ErrKeyringUnavailable, keysource.KeyringHint)
 	}
-	text, err := a.Keyring.Get(crypto.KeyringService, crypto.KeyringUser)
-	if errors.Is(err, crypto.ErrKeyringEmpty) {
-		return inventory.WithHint(crypto.ErrKeyringEmpty, "`cabinet identity new` creates one")
+	text, err := a.Keyring.Get(keysource.Service, keysource.User)
+	if errors.Is(err, keysource.ErrKeyringEmpty) {
+		return inventory.WithHint(keysource.ErrKeyringEmpty, "`cabinet identity new` creates one")
 	}
 	if err != nil {
 		return err
@@ -232,11 +233,11 @@ required.`,
 
 func runIdentityRm(a *App, yes bool) error {
 	if a.Keyring == nil {
-		return inventory.WithHint(crypto.ErrKeyringUnavailable, crypto.KeyringHint)
+		return inventory.WithHint(keysource.ErrKeyringUnavailable, keysource.KeyringHint)
 	}
-	text, err := a.Keyring.Get(crypto.KeyringService, crypto.KeyringUser)
-	if errors.Is(err, crypto.ErrKeyringEmpty) {
-		return fmt.Errorf("%w: nothing to remove", crypto.ErrKeyringEmpty)
+	text, err := a.Keyring.Get(keysource.Service, keysource.User)
+	if errors.Is(err, keysource.ErrKeyringEmpty) {
+		return fmt.Errorf("%w: nothing to remove", keysource.ErrKeyringEmpty)
 	}
 	if err != nil {
 		return err
@@ -250,7 +251,7 @@ func runIdentityRm(a *App, yes bool) error {
 			return err
 		}
 	}
-	if err := a.Keyring.Delete(crypto.KeyringService, crypto.KeyringUser); err != nil {
+	if err := a.Keyring.Delete(keysource.Service, keysource.User); err != nil {
 		return err
 	}
 	fmt.Fprintf(a.Err, "removed identity %s from the OS keyring\n", pub)

@@ -10,11 +10,11 @@ import (
 	"filippo.io/age/armor"
 )
 
-// BindingStanza is the type of the extra stanza that binds a value to its
+// bindingStanza is the type of the extra stanza that binds a value to its
 // place. Identities of other types skip it, so the stock age command still
 // decrypts the value; the header MAC covers it, so nobody without the file
 // key can change it unnoticed.
-const BindingStanza = "cabinet-v1"
+const bindingStanza = "cabinet-v1"
 
 // Binding is where a value belongs: the secret's path, the version's number
 // and a digest of the readers it was sealed to. It travels inside the value's
@@ -36,7 +36,7 @@ type bindingRecipient struct{ b Binding }
 
 func (r bindingRecipient) Wrap([]byte) ([]*age.Stanza, error) {
 	return []*age.Stanza{{
-		Type: BindingStanza,
+		Type: bindingStanza,
 		Args: []string{r.b.Path, strconv.Itoa(r.b.Version), r.b.Readers},
 		Body: []byte{},
 	}}, nil
@@ -60,10 +60,10 @@ func SealBound(value []byte, to Recipients, b Binding) (string, error) {
 	if err := b.valid(); err != nil {
 		return "", err
 	}
-	if to.Len() == 0 {
+	if len(to.list) == 0 {
 		return "", errors.New("no recipients to encrypt to")
 	}
-	all := append(make([]age.Recipient, 0, to.Len()+1), to.list...)
+	all := append(make([]age.Recipient, 0, len(to.list)+1), to.list...)
 	return seal(value, append(all, bindingRecipient{b}))
 }
 
@@ -98,16 +98,16 @@ func (h headerRecorder) Unwrap(stanzas []*age.Stanza) ([]byte, error) {
 func readHeader(stanzas []*age.Stanza) (Header, error) {
 	var h Header
 	for _, s := range stanzas {
-		if s.Type != BindingStanza {
+		if s.Type != bindingStanza {
 			h.Recipients++
 			continue
 		}
 		if h.Binding != nil || len(s.Args) != 3 || len(s.Body) != 0 {
-			return Header{}, fmt.Errorf("%w: a malformed %s stanza", ErrTampered, BindingStanza)
+			return Header{}, fmt.Errorf("%w: a malformed %s stanza", ErrTampered, bindingStanza)
 		}
 		n, err := strconv.Atoi(s.Args[1])
 		if err != nil || n < 1 {
-			return Header{}, fmt.Errorf("%w: a malformed %s stanza", ErrTampered, BindingStanza)
+			return Header{}, fmt.Errorf("%w: a malformed %s stanza", ErrTampered, bindingStanza)
 		}
 		h.Binding = &Binding{Path: s.Args[0], Version: n, Readers: s.Args[2]}
 	}

@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	"github.com/cabinethq/cabinet/crypto"
-	"github.com/cabinethq/cabinet/internal/memkeyring"
-	"github.com/cabinethq/cabinet/inventory"
 )
 
 // Seal a value to the members of a scope, then open it with one member's
@@ -51,27 +49,6 @@ func ExampleOpen_errors() {
 	// Output:
 	// true no identity matches
 	// true ciphertext is damaged or was altered
-}
-
-func ExampleSources_Resolve() {
-	gen, _ := crypto.GenerateIdentity()
-	keyring := &memkeyring.Keyring{} // crypto.OSKeyring{} in the program
-	_ = keyring.Set(crypto.KeyringService, crypto.KeyringUser, gen.Secret)
-
-	noEnv := func(string) string { return "" } // os.Getenv in the program
-	id, err := crypto.Sources{Getenv: noEnv, Keyring: keyring}.Resolve()
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println(id.Source, id.PublicKeys()[0] == gen.Public)
-
-	_, err = crypto.Sources{Getenv: noEnv, Keyring: &memkeyring.Keyring{}}.Resolve()
-	fmt.Println(err)
-	fmt.Println("hint:", inventory.HintOf(err))
-	// Output:
-	// OS keyring true
-	// no identity found
-	// hint: run `cabinet identity new` to create one in the OS keyring, or set CABINET_IDENTITY_FILE or CABINET_IDENTITY
 }
 
 func ExampleParseRecipient() {

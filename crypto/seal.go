@@ -30,9 +30,6 @@ const MaxValueSize = 1 << 20
 // value holds none.
 type Recipients struct{ list []age.Recipient }
 
-// Len is how many keys there are.
-func (r Recipients) Len() int { return len(r.list) }
-
 // ParseRecipient reads a member's public key: an age X25519 key ("age1…") or
 // an ssh-ed25519 public key.
 func ParseRecipient(key string) (Recipients, error) {

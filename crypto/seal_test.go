@@ -249,8 +249,12 @@ func TestParseRecipient(t *testing.T) {
 		"\t" + key.Public + "\r\n",
 	}
 	for _, k := range valid {
-		if r, err := crypto.ParseRecipient(k); err != nil || r.Len() != 1 {
-			t.Errorf("ParseRecipient(%q) = %v, %v", k, r, err)
+		r, err := crypto.ParseRecipient(k)
+		if err == nil {
+			_, err = crypto.Seal([]byte("x"), r) // it holds a key to seal to
+		}
+		if err != nil {
+			t.Errorf("ParseRecipient(%q): %v", k, err)
 		}
 	}
 
@@ -285,8 +289,12 @@ func TestParseRecipient(t *testing.T) {
 	if err == nil || !strings.HasPrefix(err.Error(), "key 2: unsupported public key") {
 		t.Errorf("ParseRecipients = %v, want it to name key 2", err)
 	}
-	if rs, err := crypto.ParseRecipients(nil); err != nil || rs.Len() != 0 {
-		t.Errorf("ParseRecipients(nil) = %v, %v", rs, err)
+	rs, err := crypto.ParseRecipients(nil)
+	if err != nil {
+		t.Fatalf("ParseRecipients(nil): %v", err)
+	}
+	if _, err := crypto.Seal([]byte("x"), rs); err == nil || !strings.Contains(err.Error(), "no recipients") {
+		t.Errorf("Seal to ParseRecipients(nil) = %v, want no recipients", err)
 	}
 }
 

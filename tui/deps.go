@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/crypto/keysource"
 	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/rotation"
 	"github.com/cabinethq/cabinet/store"
@@ -105,7 +106,7 @@ func (o *operator) resolve() tea.Cmd {
 	find, st := o.find, o.store
 	return func() tea.Msg {
 		if find == nil {
-			return identityMsg{err: crypto.ErrNoIdentity}
+			return identityMsg{err: keysource.ErrNoIdentity}
 		}
 		id, err := find()
 		if id == nil {
@@ -134,7 +135,7 @@ func (o *operator) missing() error {
 	case o.err != nil:
 		return o.err
 	}
-	return crypto.ErrNoIdentity
+	return keysource.ErrNoIdentity
 }
 
 // withIdentity runs next once the identity is known, or flashes why it

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/crypto/keysource"
 	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/store"
 )
@@ -255,7 +256,7 @@ func TestAFailedSaveStaysInTheForm(t *testing.T) {
 }
 
 func TestNoIdentityNoSave(t *testing.T) {
-	h := newHarnessWith(t, 120, 30, func() (*crypto.Identity, error) { return nil, crypto.ErrNoIdentity })
+	h := newHarnessWith(t, 120, 30, func() (*crypto.Identity, error) { return nil, keysource.ErrNoIdentity })
 	h.keys("enter", "e", "ctrl+u")
 	h.typeText("someone")
 	h.keys("ctrl+s")

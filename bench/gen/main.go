@@ -48,6 +48,7 @@ import (
 	"time"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/crypto/keysource"
 	"github.com/cabinethq/cabinet/internal/demo"
 	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/store"
@@ -419,7 +420,7 @@ type generated struct {
 }
 
 func generate(dir, member, identityFile string, n int, seed uint64, now time.Time) (*generated, error) {
-	id, err := crypto.Sources{File: identityFile, Keyring: crypto.OSKeyring{}}.Resolve()
+	id, err := keysource.Sources{File: identityFile, Keyring: keysource.OSKeyring{}}.Resolve()
 	if err != nil {
 		return nil, errors.New(inventory.OneLine(err)) // with its hint: which source to use
 	}

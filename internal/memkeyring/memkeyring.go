@@ -5,24 +5,24 @@ package memkeyring
 import (
 	"sync"
 
-	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/crypto/keysource"
 )
 
-// Keyring is a crypto.Keyring held in memory. The zero value is ready to
+// Keyring is a keysource.Keyring held in memory. The zero value is ready to
 // use, and it is safe for concurrent use.
 type Keyring struct {
 	mu sync.Mutex
 	m  map[string]string
 }
 
-var _ crypto.Keyring = (*Keyring)(nil)
+var _ keysource.Keyring = (*Keyring)(nil)
 
 func (k *Keyring) Get(service, user string) (string, error) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	s, ok := k.m[service+"\x00"+user]
 	if !ok {
-		return "", crypto.ErrKeyringEmpty
+		return "", keysource.ErrKeyringEmpty
 	}
 	return s, nil
 }
@@ -41,7 +41,7 @@ func (k *Keyring) Delete(service, user string) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if _, ok := k.m[service+"\x00"+user]; !ok {
-		return crypto.ErrKeyringEmpty
+		return keysource.ErrKeyringEmpty
 	}
 	delete(k.m, service+"\x00"+user)
 	return nil

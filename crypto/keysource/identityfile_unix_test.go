@@ -1,6 +1,6 @@
 //go:build unix
 
-package crypto_test
+package keysource_test
 
 import (
 	"errors"
@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/crypto/keysource"
 	"github.com/cabinethq/cabinet/inventory"
 )
 
@@ -22,7 +22,7 @@ func resolveWithin(t *testing.T, file string) error {
 	t.Helper()
 	done := make(chan error, 1)
 	go func() {
-		_, err := crypto.Sources{File: file, Getenv: env(nil)}.Resolve()
+		_, err := keysource.Sources{File: file, Getenv: env(nil)}.Resolve()
 		done <- err
 	}()
 	select {
@@ -42,7 +42,7 @@ func checkRefused(t *testing.T, err error, file, why string) {
 		t.Fatalf("identity file %s was accepted", file)
 	}
 	msg := err.Error()
-	if !errors.Is(err, crypto.ErrNoIdentity) || !strings.Contains(msg, file) || !strings.Contains(msg, why) || strings.Contains(msg, "\n") {
+	if !errors.Is(err, keysource.ErrNoIdentity) || !strings.Contains(msg, file) || !strings.Contains(msg, why) || strings.Contains(msg, "\n") {
 		t.Fatalf("want one line of ErrNoIdentity naming %s and saying %q, got %q", file, why, msg)
 	}
 	if inventory.HintOf(err) == "" {
@@ -84,9 +84,10 @@ func TestIdentityFileOver64KiBIsRefused(t *testing.T) {
 	gen, _ := x25519(t)
 	key := gen.Secret + "\n"
 	// Exactly 64 KiB, padded with comments, is read; one byte more is not.
-	pad := "# " + strings.Repeat("x", crypto.MaxIdentityFile-len(key)-3) + "\n"
+	const limit = 64 << 10
+	pad := "# " + strings.Repeat("x", limit-len(key)-3) + "\n"
 	fits := writeFile(t, "fits.txt", []byte(pad+key))
-	if len(pad+key) != crypto.MaxIdentityFile {
+	if len(pad+key) != limit {
 		t.Fatalf("the file has %d bytes", len(pad+key))
 	}
 	if err := resolveWithin(t, fits); err != nil {

@@ -1,4 +1,4 @@
-package crypto
+package keysource
 
 import (
 	"errors"
@@ -19,8 +19,8 @@ type Keyring interface {
 
 // Where cabinet keeps the operator's identity in the keyring.
 const (
-	KeyringService = "cabinet"
-	KeyringUser    = "identity"
+	Service = "cabinet"
+	User    = "identity"
 )
 
 var (
@@ -34,25 +34,26 @@ var (
 // KeyringHint tells the user which other identity sources to use.
 const KeyringHint = "set CABINET_IDENTITY_FILE to an age identity file, or CABINET_IDENTITY to the AGE-SECRET-KEY-1… string"
 
-// DefaultKeyringTimeout bounds each keyring call.
-const DefaultKeyringTimeout = 3 * time.Second
+// defaultTimeout bounds each keyring call when CABINET_KEYRING_TIMEOUT is
+// unset.
+const defaultTimeout = 3 * time.Second
 
-// EnvKeyringTimeout sets the deadline of each keyring call, as a Go
-// duration (5s, 500ms).
-const EnvKeyringTimeout = "CABINET_KEYRING_TIMEOUT"
+// envTimeout sets the deadline of each keyring call, as a Go duration (5s,
+// 500ms).
+const envTimeout = "CABINET_KEYRING_TIMEOUT"
 
-// KeyringTimeout is the deadline that CABINET_KEYRING_TIMEOUT sets, or
-// DefaultKeyringTimeout when it is unset or empty. Anything but a positive
+// Timeout is the deadline of each keyring call that CABINET_KEYRING_TIMEOUT
+// sets, or 3s when it is unset or empty. Anything but a positive
 // duration is an error that names the variable and the form it takes: a
 // typo must not quietly leave the default in place.
-func KeyringTimeout(getenv func(string) string) (time.Duration, error) {
-	v := getenv(EnvKeyringTimeout)
+func Timeout(getenv func(string) string) (time.Duration, error) {
+	v := getenv(envTimeout)
 	if v == "" {
-		return DefaultKeyringTimeout, nil
+		return defaultTimeout, nil
 	}
 	d, err := time.ParseDuration(v)
 	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("%s=%q is not a positive duration: write it like 5s, 500ms or 1m", EnvKeyringTimeout, v)
+		return 0, fmt.Errorf("%s=%q is not a positive duration: write it like 5s, 500ms or 1m", envTimeout, v)
 	}
 	return d, nil
 }
@@ -62,7 +63,7 @@ func KeyringTimeout(getenv func(string) string) (time.Duration, error) {
 // call: go-keyring has none, and a Secret Service that owns its bus name but
 // does not answer would block forever.
 type OSKeyring struct {
-	Timeout time.Duration // 0: DefaultKeyringTimeout
+	Timeout time.Duration // 0: 3s, the default
 }
 
 func (k OSKeyring) Get(service, user string) (string, error) {
@@ -88,7 +89,7 @@ func (k OSKeyring) Delete(service, user string) error {
 func (k OSKeyring) call(verb string, f func() error) error {
 	timeout := k.Timeout
 	if timeout <= 0 {
-		timeout = DefaultKeyringTimeout
+		timeout = defaultTimeout
 	}
 	done := make(chan error, 1)
 	go func() { done <- f() }()

@@ -1,6 +1,6 @@
 //go:build unix
 
-package crypto
+package keysource
 
 import (
 	"os"

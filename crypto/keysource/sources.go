@@ -1,24 +1,25 @@
-package crypto
+package keysource
 
 import (
 	"errors"
 	"fmt"
 	"os"
 
+	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/inventory"
 )
 
 // Environment variables that name identity sources.
 const (
-	EnvIdentityFile = "CABINET_IDENTITY_FILE"
-	EnvIdentity     = "CABINET_IDENTITY"
+	envIdentityFile = "CABINET_IDENTITY_FILE"
+	envIdentity     = "CABINET_IDENTITY"
 )
 
 // ErrNoIdentity means no source holds an identity.
 var ErrNoIdentity = errors.New("no identity found")
 
-// NoIdentityHint says how to get one.
-const NoIdentityHint = "run `cabinet identity new` to create one in the OS keyring, or set CABINET_IDENTITY_FILE or CABINET_IDENTITY"
+// noIdentityHint says how to get one.
+const noIdentityHint = "run `cabinet identity new` to create one in the OS keyring, or set CABINET_IDENTITY_FILE or CABINET_IDENTITY"
 
 // Sources are the places an identity may come from, in the order Resolve
 // tries them.
@@ -26,34 +27,34 @@ type Sources struct {
 	File       string              // --identity; empty: use the environment
 	Getenv     func(string) string // os.Getenv in production
 	Keyring    Keyring
-	Passphrase Passphrase // nil when no terminal can be asked
+	Passphrase crypto.Passphrase // nil when no terminal can be asked
 }
 
 // Resolve returns the first identity found: the identity file, then
 // CABINET_IDENTITY, then the OS keyring.
-func (s Sources) Resolve() (*Identity, error) {
+func (s Sources) Resolve() (*crypto.Identity, error) {
 	if path, flag := s.identityFile(); path != "" {
 		data, err := ReadIdentityFile(path)
 		if err != nil {
 			return nil, inventory.WithHint(fmt.Errorf("%w: cannot read identity file %s (from %s): %v", ErrNoIdentity, path, flag, unwrapPathError(err)),
-				"check the path, or unset "+EnvIdentityFile+" to use CABINET_IDENTITY or the OS keyring")
+				"check the path, or unset "+envIdentityFile+" to use CABINET_IDENTITY or the OS keyring")
 		}
-		return unusable(ParseIdentityFile(data, path, s.Passphrase))
+		return unusable(crypto.ParseIdentityFile(data, path, s.Passphrase))
 	}
-	if text := s.getenv(EnvIdentity); text != "" {
-		return unusable(ParseIdentity(text, EnvIdentity))
+	if text := s.getenv(envIdentity); text != "" {
+		return unusable(crypto.ParseIdentity(text, envIdentity))
 	}
 	if s.Keyring == nil {
-		return nil, inventory.WithHint(ErrNoIdentity, NoIdentityHint)
+		return nil, inventory.WithHint(ErrNoIdentity, noIdentityHint)
 	}
-	text, err := s.Keyring.Get(KeyringService, KeyringUser)
+	text, err := s.Keyring.Get(Service, User)
 	if errors.Is(err, ErrKeyringEmpty) {
-		return nil, inventory.WithHint(ErrNoIdentity, NoIdentityHint)
+		return nil, inventory.WithHint(ErrNoIdentity, noIdentityHint)
 	}
 	if err != nil {
 		return nil, err
 	}
-	return unusable(ParseIdentity(text, "OS keyring"))
+	return unusable(crypto.ParseIdentity(text, "OS keyring"))
 }
 
 // unusableError is an identity source that holds no usable identity. It
@@ -65,7 +66,7 @@ func (u unusableError) Error() string        { return u.err.Error() }
 func (u unusableError) Unwrap() error        { return u.err }
 func (u unusableError) Is(target error) bool { return target == ErrNoIdentity }
 
-func unusable(id *Identity, err error) (*Identity, error) {
+func unusable(id *crypto.Identity, err error) (*crypto.Identity, error) {
 	if err != nil {
 		return nil, unusableError{err}
 	}
@@ -84,7 +85,7 @@ func (s Sources) identityFile() (path, from string) {
 	if s.File != "" {
 		return s.File, "--identity"
 	}
-	return s.getenv(EnvIdentityFile), EnvIdentityFile
+	return s.getenv(envIdentityFile), envIdentityFile
 }
 
 func (s Sources) getenv(k string) string {

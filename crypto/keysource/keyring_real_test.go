@@ -1,6 +1,6 @@
 //go:build linux
 
-package crypto_test
+package keysource_test
 
 // Tests of OSKeyring against a real Secret Service: a private dbus-daemon and
 // gnome-keyring-daemon per test (internal/testkeyring). go-keyring shares one
@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/crypto/keysource"
 	"github.com/cabinethq/cabinet/internal/testkeyring"
 	"github.com/cabinethq/cabinet/inventory"
 )
@@ -35,9 +36,9 @@ func newIdentity(t *testing.T) crypto.Generated {
 	return g
 }
 
-func get(t *testing.T, kr crypto.Keyring) string {
+func get(t *testing.T, kr keysource.Keyring) string {
 	t.Helper()
-	s, err := kr.Get(crypto.KeyringService, crypto.KeyringUser)
+	s, err := kr.Get(keysource.Service, keysource.User)
 	if err != nil {
 		t.Fatalf("Get: %v", err)
 	}
@@ -54,10 +55,10 @@ var (
 // message and hint name both other identity sources.
 func checkUnavailable(t *testing.T, err error) {
 	t.Helper()
-	if !errors.Is(err, crypto.ErrKeyringUnavailable) {
+	if !errors.Is(err, keysource.ErrKeyringUnavailable) {
 		t.Fatalf("err = %v, want ErrKeyringUnavailable", err)
 	}
-	if errors.Is(err, crypto.ErrKeyringEmpty) {
+	if errors.Is(err, keysource.ErrKeyringEmpty) {
 		t.Errorf("an unavailable keyring must not look empty: %v", err)
 	}
 	text := err.Error() + "\n" + inventory.HintOf(err)
@@ -74,19 +75,19 @@ func checkUnavailable(t *testing.T, err error) {
 func TestOSKeyringRealRoundTrip(t *testing.T) {
 	k := testkeyring.Start(t)
 	k.Run(t, func(t *testing.T) {
-		kr := crypto.OSKeyring{}
-		if _, err := kr.Get(crypto.KeyringService, crypto.KeyringUser); !errors.Is(err, crypto.ErrKeyringEmpty) {
+		kr := keysource.OSKeyring{}
+		if _, err := kr.Get(keysource.Service, keysource.User); !errors.Is(err, keysource.ErrKeyringEmpty) {
 			t.Fatalf("Get on an empty keyring: %v, want ErrKeyringEmpty", err)
 		}
-		if err := kr.Delete(crypto.KeyringService, crypto.KeyringUser); !errors.Is(err, crypto.ErrKeyringEmpty) {
+		if err := kr.Delete(keysource.Service, keysource.User); !errors.Is(err, keysource.ErrKeyringEmpty) {
 			t.Fatalf("Delete on an empty keyring: %v, want ErrKeyringEmpty", err)
 		}
-		if _, err := (crypto.Sources{Getenv: noEnv, Keyring: kr}).Resolve(); !errors.Is(err, crypto.ErrNoIdentity) {
+		if _, err := (keysource.Sources{Getenv: noEnv, Keyring: kr}).Resolve(); !errors.Is(err, keysource.ErrNoIdentity) {
 			t.Fatalf("Resolve with an empty keyring: %v, want ErrNoIdentity", err)
 		}
 
 		first := newIdentity(t)
-		if err := kr.Set(crypto.KeyringService, crypto.KeyringUser, first.Secret); err != nil {
+		if err := kr.Set(keysource.Service, keysource.User, first.Secret); err != nil {
 			t.Fatalf("Set: %v", err)
 		}
 		if got := get(t, kr); got != first.Secret {
@@ -95,18 +96,18 @@ func TestOSKeyringRealRoundTrip(t *testing.T) {
 
 		// Overwrite: one item, the new value.
 		second := newIdentity(t)
-		if err := kr.Set(crypto.KeyringService, crypto.KeyringUser, second.Secret); err != nil {
+		if err := kr.Set(keysource.Service, keysource.User, second.Secret); err != nil {
 			t.Fatalf("Set (overwrite): %v", err)
 		}
 		if got := get(t, kr); got != second.Secret {
 			t.Fatalf("Get after overwrite returned the old value")
 		}
 		// Another user of the same service is another entry.
-		if _, err := kr.Get(crypto.KeyringService, "someone-else"); !errors.Is(err, crypto.ErrKeyringEmpty) {
+		if _, err := kr.Get(keysource.Service, "someone-else"); !errors.Is(err, keysource.ErrKeyringEmpty) {
 			t.Fatalf("Get of another user: %v, want ErrKeyringEmpty", err)
 		}
 
-		id, err := crypto.Sources{Getenv: noEnv, Keyring: kr}.Resolve()
+		id, err := keysource.Sources{Getenv: noEnv, Keyring: kr}.Resolve()
 		if err != nil {
 			t.Fatalf("Resolve: %v", err)
 		}
@@ -117,10 +118,10 @@ func TestOSKeyringRealRoundTrip(t *testing.T) {
 			t.Errorf("PublicKeys = %v, want [%s]", pub, second.Public)
 		}
 
-		if err := kr.Delete(crypto.KeyringService, crypto.KeyringUser); err != nil {
+		if err := kr.Delete(keysource.Service, keysource.User); err != nil {
 			t.Fatalf("Delete: %v", err)
 		}
-		if _, err := kr.Get(crypto.KeyringService, crypto.KeyringUser); !errors.Is(err, crypto.ErrKeyringEmpty) {
+		if _, err := kr.Get(keysource.Service, keysource.User); !errors.Is(err, keysource.ErrKeyringEmpty) {
 			t.Fatalf("Get after Delete: %v, want ErrKeyringEmpty", err)
 		}
 	})
@@ -135,14 +136,14 @@ func TestOSKeyringRealHung(t *testing.T) {
 		// The deadline and its slack end far before the default: a keyring
 		// that ignored its configured deadline would take 3s, and fail
 		// here by more than a second.
-		const timeout, slack = 300 * time.Millisecond, time.Second
-		if timeout+slack > crypto.DefaultKeyringTimeout-time.Second {
-			t.Fatalf("the deadline %s (+%s slack) is too close to the default %s to tell them apart", timeout, slack, crypto.DefaultKeyringTimeout)
+		const timeout, slack, defaultTimeout = 300 * time.Millisecond, time.Second, 3 * time.Second
+		if timeout+slack > defaultTimeout-time.Second {
+			t.Fatalf("the deadline %s (+%s slack) is too close to the default %s to tell them apart", timeout, slack, defaultTimeout)
 		}
-		kr := crypto.OSKeyring{Timeout: timeout}
+		kr := keysource.OSKeyring{Timeout: timeout}
 
 		start := time.Now()
-		_, err := kr.Get(crypto.KeyringService, crypto.KeyringUser)
+		_, err := kr.Get(keysource.Service, keysource.User)
 		took := time.Since(start)
 		t.Logf("Get on a hung keyring returned after %s: %v", took.Round(time.Millisecond), err)
 		if took > timeout+slack || took < timeout {
@@ -155,12 +156,12 @@ func TestOSKeyringRealHung(t *testing.T) {
 
 		// Resolve passes it on: a hung keyring is not "no identity".
 		start = time.Now()
-		_, err = crypto.Sources{Getenv: noEnv, Keyring: kr}.Resolve()
+		_, err = keysource.Sources{Getenv: noEnv, Keyring: kr}.Resolve()
 		if took := time.Since(start); took > timeout+slack {
 			t.Errorf("Resolve took %s", took)
 		}
 		checkUnavailable(t, err)
-		if errors.Is(err, crypto.ErrNoIdentity) {
+		if errors.Is(err, keysource.ErrNoIdentity) {
 			t.Errorf("Resolve on a hung keyring: %v, want ErrKeyringUnavailable, not ErrNoIdentity", err)
 		}
 	})
@@ -168,7 +169,7 @@ func TestOSKeyringRealHung(t *testing.T) {
 	// subprocess above left its calls blocked behind).
 	k.Thaw()
 	k.Run(t, func(t *testing.T) {
-		if _, err := (crypto.OSKeyring{}).Get(crypto.KeyringService, crypto.KeyringUser); !errors.Is(err, crypto.ErrKeyringEmpty) {
+		if _, err := (keysource.OSKeyring{}).Get(keysource.Service, keysource.User); !errors.Is(err, keysource.ErrKeyringEmpty) {
 			t.Fatalf("Get after Thaw: %v, want ErrKeyringEmpty", err)
 		}
 	})
@@ -188,11 +189,11 @@ func TestOSKeyringNoBus(t *testing.T) {
 	env := []string{testkeyring.BusEnv + "=unix:path=/nonexistent/cabinet-test-bus"}
 	testkeyring.Subprocess(t, env, func(t *testing.T) {
 		const timeout = 10 * time.Second
-		kr := crypto.OSKeyring{Timeout: timeout}
+		kr := keysource.OSKeyring{Timeout: timeout}
 		for name, call := range map[string]func() error{
-			"Get":    func() error { _, err := kr.Get(crypto.KeyringService, crypto.KeyringUser); return err },
-			"Set":    func() error { return kr.Set(crypto.KeyringService, crypto.KeyringUser, "x") },
-			"Delete": func() error { return kr.Delete(crypto.KeyringService, crypto.KeyringUser) },
+			"Get":    func() error { _, err := kr.Get(keysource.Service, keysource.User); return err },
+			"Set":    func() error { return kr.Set(keysource.Service, keysource.User, "x") },
+			"Delete": func() error { return kr.Delete(keysource.Service, keysource.User) },
 		} {
 			start := time.Now()
 			err := call()
@@ -201,7 +202,7 @@ func TestOSKeyringNoBus(t *testing.T) {
 			checkUnavailable(t, err)
 			checkFast(t, took, timeout, err)
 		}
-		_, err := crypto.Sources{Getenv: noEnv, Keyring: kr}.Resolve()
+		_, err := keysource.Sources{Getenv: noEnv, Keyring: kr}.Resolve()
 		checkUnavailable(t, err)
 	})
 }
@@ -213,7 +214,7 @@ func TestOSKeyringRealNoProvider(t *testing.T) {
 	k.Run(t, func(t *testing.T) {
 		const timeout = 10 * time.Second
 		start := time.Now()
-		_, err := crypto.OSKeyring{Timeout: timeout}.Get(crypto.KeyringService, crypto.KeyringUser)
+		_, err := keysource.OSKeyring{Timeout: timeout}.Get(keysource.Service, keysource.User)
 		took := time.Since(start)
 		t.Logf("Get without a Secret Service: %s: %v", took.Round(time.Millisecond), err)
 		checkUnavailable(t, err)
@@ -244,12 +245,12 @@ func TestOSKeyringRealSecretTool(t *testing.T) {
 			}
 			return string(out), err
 		}
-		attrs := []string{"service", crypto.KeyringService, "username", crypto.KeyringUser}
+		attrs := []string{"service", keysource.Service, "username", keysource.User}
 		lookup := append([]string{"lookup"}, attrs...)
-		kr := crypto.OSKeyring{}
+		kr := keysource.OSKeyring{}
 
 		written := newIdentity(t)
-		if err := kr.Set(crypto.KeyringService, crypto.KeyringUser, written.Secret); err != nil {
+		if err := kr.Set(keysource.Service, keysource.User, written.Secret); err != nil {
 			t.Fatalf("Set: %v", err)
 		}
 		out, err := secretTool("", lookup...)
@@ -268,13 +269,13 @@ func TestOSKeyringRealSecretTool(t *testing.T) {
 		if get(t, kr) != stored.Secret {
 			t.Fatalf("OSKeyring.Get does not return what secret-tool stored")
 		}
-		id, err := crypto.Sources{Getenv: noEnv, Keyring: kr}.Resolve()
+		id, err := keysource.Sources{Getenv: noEnv, Keyring: kr}.Resolve()
 		if err != nil || id.PublicKeys()[0] != stored.Public {
 			t.Fatalf("Resolve of the identity stored by secret-tool: %v", err)
 		}
 
 		// Delete through OSKeyring: gone for secret-tool too.
-		if err := kr.Delete(crypto.KeyringService, crypto.KeyringUser); err != nil {
+		if err := kr.Delete(keysource.Service, keysource.User); err != nil {
 			t.Fatalf("Delete: %v", err)
 		}
 		if out, err := secretTool("", lookup...); err == nil || out != "" {

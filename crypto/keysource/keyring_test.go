@@ -1,11 +1,11 @@
-package crypto_test
+package keysource_test
 
 import (
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/crypto/keysource"
 )
 
 func TestKeyringTimeoutFromTheEnvironment(t *testing.T) {
@@ -13,8 +13,8 @@ func TestKeyringTimeoutFromTheEnvironment(t *testing.T) {
 	for _, c := range []struct {
 		value string
 		want  time.Duration
-	}{{"", crypto.DefaultKeyringTimeout}, {"5s", 5 * time.Second}, {"250ms", 250 * time.Millisecond}, {"1m30s", 90 * time.Second}} {
-		got, err := crypto.KeyringTimeout(env(map[string]string{crypto.EnvKeyringTimeout: c.value}))
+	}{{"", 3 * time.Second}, {"5s", 5 * time.Second}, {"250ms", 250 * time.Millisecond}, {"1m30s", 90 * time.Second}} {
+		got, err := keysource.Timeout(env(map[string]string{"CABINET_KEYRING_TIMEOUT": c.value}))
 		if err != nil || got != c.want {
 			t.Errorf("CABINET_KEYRING_TIMEOUT=%q: %v, %v; want %v", c.value, got, err, c.want)
 		}
@@ -22,7 +22,7 @@ func TestKeyringTimeoutFromTheEnvironment(t *testing.T) {
 	// A value that is no positive duration is an error, one line naming
 	// the variable and the form it takes, never the default.
 	for _, bad := range []string{"bogus", "5", "0", "-1s", "3 s", "\x1b]0;pwned\a"} {
-		got, err := crypto.KeyringTimeout(env(map[string]string{crypto.EnvKeyringTimeout: bad}))
+		got, err := keysource.Timeout(env(map[string]string{"CABINET_KEYRING_TIMEOUT": bad}))
 		if err == nil {
 			t.Errorf("CABINET_KEYRING_TIMEOUT=%q gives %v, want an error", bad, got)
 			continue
