@@ -63,18 +63,18 @@ func typeShape(t reflect.Type) string {
 }
 
 // TestCacheFormatFollowsCachedType fails when a field is added to, removed
-// from, renamed in or retyped in the cached types (cacheData, cacheEntry,
+// from, renamed in or retyped in the cached types (indexTable, cacheEntry,
 // inventory.Secret and everything in it) while cacheFormat stays: an index
 // of the old format would then be read as if it held the new field, which
 // gob leaves empty, and listings would drop it silently until each secret
 // file changed.
 func TestCacheFormatFollowsCachedType(t *testing.T) {
-	shape := typeShape(reflect.TypeFor[cacheData]())
+	shape := typeShape(reflect.TypeFor[indexTable]()) + typeShape(reflect.TypeFor[[]cacheEntry]())
 	sum := sha256.Sum256([]byte(shape))
 	got := hex.EncodeToString(sum[:8])
 	if got != cacheFingerprint {
 		t.Errorf("the cached types changed (fingerprint %s, recorded %s for cache format %d): "+
-			"bump the cache format and update the fingerprint in store/list.go:\n\tcacheFormat      = %d\n\tcacheFingerprint = %q\nThe cached types now:\n%s",
+			"bump the cache format and update the fingerprint in store/index.go:\n\tcacheFormat      = %d\n\tcacheFingerprint = %q\nThe cached types now:\n%s",
 			got, cacheFingerprint, cacheFormat, cacheFormat+1, got, shape)
 	}
 }

@@ -216,6 +216,43 @@ func (f *storeFS) mkdirAll(name string) error {
 	return f.root.MkdirAll(native(name), dirPerm)
 }
 
+// folderEntry is an entry of a store folder: its name, its type as the
+// listing gives it (a link is never followed), and for a regular file the
+// walk asked about, its stamp.
+type folderEntry struct {
+	name  string
+	typ   fs.FileMode
+	stamp fileStamp
+}
+
+// listFolder lists the folder name, with the stamps of the regular files
+// whose names want accepts. On Linux the folder is opened in one call and
+// each stamp is one call relative to it: a walk of the store costs about
+// what find's costs, where the portable path resolves each name from the
+// store down.
+func (f *storeFS) listFolder(name string, want func(base string) bool) ([]folderEntry, error) {
+	if list, err := f.listBeneath(name, want); err != errSlowPath {
+		return list, err
+	}
+	entries, err := f.readDir(name)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]folderEntry, 0, len(entries))
+	for _, e := range entries {
+		fe := folderEntry{name: e.Name(), typ: e.Type()}
+		if fe.typ.IsRegular() && want(fe.name) {
+			fi, err := e.Info()
+			if err != nil {
+				continue // removed meanwhile
+			}
+			fe.stamp = stampOf(fi)
+		}
+		list = append(list, fe)
+	}
+	return list, nil
+}
+
 // readDir lists the folder name.
 func (f *storeFS) readDir(name string) ([]os.DirEntry, error) {
 	fi, err := f.lstat(name)

@@ -94,3 +94,67 @@ func (f *storeFS) openRegularBeneath(name string, flags int, perm fs.FileMode) (
 func (f *storeFS) openDirBeneath(name string) (*os.File, error) {
 	return f.openBeneath(name, unix.O_RDONLY|unix.O_DIRECTORY, 0)
 }
+
+// listBeneath is listFolder's fast path: the folder opened beneath the
+// store, its entries typed by the listing itself, a stamp one fstatat
+// relative to it. errSlowPath when the portable walk must decide.
+func (f *storeFS) listBeneath(name string, want func(base string) bool) ([]folderEntry, error) {
+	d, err := f.openDirBeneath(name)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
+	entries, err := d.ReadDir(-1)
+	if err != nil {
+		return nil, err
+	}
+	fd := int(d.Fd())
+	list := make([]folderEntry, 0, len(entries))
+	for _, e := range entries {
+		fe := folderEntry{name: e.Name(), typ: e.Type()}
+		if fe.typ.IsRegular() && want(fe.name) {
+			var st unix.Stat_t
+			if err := fstatat(fd, fe.name, &st); err != nil {
+				if errors.Is(err, unix.ENOENT) {
+					continue // removed meanwhile
+				}
+				return nil, &fs.PathError{Op: "stat", Path: name + "/" + fe.name, Err: err}
+			}
+			fe.typ = typeOf(st.Mode)
+			fe.stamp = fileStamp{Size: st.Size, ModNano: st.Mtim.Nano(), Ino: st.Ino}
+		}
+		list = append(list, fe)
+	}
+	return list, nil
+}
+
+func fstatat(dirfd int, name string, st *unix.Stat_t) error {
+	for {
+		err := unix.Fstatat(dirfd, name, st, unix.AT_SYMLINK_NOFOLLOW)
+		if err != unix.EINTR {
+			return err
+		}
+	}
+}
+
+// typeOf is the type bits of a stat mode as fs.FileMode: what changed
+// between the listing and the stat (a file replaced by a link) is seen.
+func typeOf(mode uint32) fs.FileMode {
+	switch mode & unix.S_IFMT {
+	case unix.S_IFREG:
+		return 0
+	case unix.S_IFDIR:
+		return fs.ModeDir
+	case unix.S_IFLNK:
+		return fs.ModeSymlink
+	case unix.S_IFIFO:
+		return fs.ModeNamedPipe
+	case unix.S_IFSOCK:
+		return fs.ModeSocket
+	case unix.S_IFCHR:
+		return fs.ModeDevice | fs.ModeCharDevice
+	case unix.S_IFBLK:
+		return fs.ModeDevice
+	}
+	return fs.ModeIrregular
+}

@@ -19,3 +19,7 @@ func (f *storeFS) openRegularBeneath(string, int, fs.FileMode) (*os.File, error)
 }
 
 func (f *storeFS) openDirBeneath(string) (*os.File, error) { return nil, errSlowPath }
+
+func (f *storeFS) listBeneath(string, func(string) bool) ([]folderEntry, error) {
+	return nil, errSlowPath
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"testing"
 
@@ -116,6 +117,45 @@ func FuzzParseSecret(f *testing.F) {
 		out2, err := FormatSecret(again)
 		if err != nil || string(out2) != string(out) {
 			t.Fatalf("format is not stable:\n%s\n---\n%s", out, out2)
+		}
+	})
+}
+
+// FuzzIndex feeds the index reader arbitrary bytes, an index file someone
+// else may have left in .cabinet/cache: it must never panic, and what it
+// accepts holds entries in strict path order, as listings rely on.
+func FuzzIndex(f *testing.F) {
+	var good bytes.Buffer
+	sec, err := ParseSecret([]byte(fuzzSeed), "prod/db/password", inventory.DefaultEnvironments)
+	if err != nil {
+		f.Fatal(err)
+	}
+	second := *sec
+	second.Path = "prod/db/user"
+	entries := []cacheEntry{{Secret: *sec}, {Secret: second}}
+	if err := writeChunks(&good, entries, nil, nil); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good.Bytes())
+	f.Add(good.Bytes()[good.Len()/3:])
+	f.Add([]byte(indexMagic))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ix, ok := readTable(bytes.NewReader(data), int64(len(data)))
+		if !ok {
+			return
+		}
+		all := make([]int, len(ix.chunks))
+		for i := range all {
+			all[i] = i
+		}
+		if !ix.decode(all) {
+			return
+		}
+		list := ix.entries()
+		for i := 1; i < len(list); i++ {
+			if list[i].Secret.Path <= list[i-1].Secret.Path {
+				t.Fatalf("accepted entries out of order: %q after %q", list[i].Secret.Path, list[i-1].Secret.Path)
+			}
 		}
 	})
 }
