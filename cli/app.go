@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,7 +9,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cabinethq/cabinet/crypto"
@@ -247,4 +250,36 @@ func (a *App) writeJSON(v any) error {
 		enc.SetIndent("", "  ")
 	}
 	return enc.Encode(v)
+}
+
+// writeJSONList is writeJSON of a list, the same bytes, but a long list
+// for a pipe is encoded in parts on every core: encoding 10,000 secrets
+// is a sixth of `ls --json`.
+func writeJSONList[T any](a *App, list []T) error {
+	const least = 512 // below this, starting goroutines costs more than it saves
+	parts := min(runtime.GOMAXPROCS(0), len(list)/least)
+	if parts < 2 || a.Terminal(a.Out) {
+		return a.writeJSON(list)
+	}
+	encoded := make([][]byte, parts)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for i := range parts {
+		part := list[i*len(list)/parts : (i+1)*len(list)/parts]
+		wg.Go(func() { encoded[i], errs[i] = json.Marshal(part) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(a.Out, 64<<10)
+	w.WriteByte('[')
+	for i, part := range encoded {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		w.Write(part[1 : len(part)-1]) // without its brackets
+	}
+	w.WriteString("]\n")
+	return w.Flush()
 }
