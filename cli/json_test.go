@@ -3,16 +3,14 @@ package cli
 import (
 	"bytes"
 	"fmt"
-	"runtime"
 	"testing"
 	"time"
 )
 
-// TestWriteJSONListIsWriteJSON: a long list for a pipe, encoded in parts,
-// is byte for byte what one encoder writes, with what JSON escapes (quotes,
+// TestWriteJSONListIsWriteJSON: a list for a pipe, written element by
+// element, is byte for byte what one encoder writes of the whole, with what JSON escapes (quotes,
 // control bytes, HTML) inside; for a terminal it is indented.
 func TestWriteJSONListIsWriteJSON(t *testing.T) {
-	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4)) // parts even on one core
 	var list []lsEntry
 	for i := range 3000 {
 		v := i

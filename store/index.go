@@ -1,10 +1,7 @@
 package store
 
 import (
-	"bytes"
 	"encoding/binary"
-	"encoding/gob"
-	"errors"
 	"io"
 	"os"
 	"runtime"
@@ -19,15 +16,19 @@ import (
 // file that has not changed. It lives in .cabinet/cache/, which
 // .cabinet/.gitignore keeps out of Git.
 //
-// It is cut into chunks of consecutive paths, each gob-encoded on its own,
+// It is cut into chunks of consecutive paths, each encoded on its own (see
+// indexcodec.go),
 // and ends with a table of the chunks' path ranges: a listing of a prefix
 // decodes only the chunks that can hold it, so that its cost follows what
 // it lists, and a whole listing decodes the chunks in parallel.
 //
-//	chunk 1 | chunk 2 | ... | table (gob) | table size (4 bytes) | indexMagic
+//	chunk 1 | chunk 2 | ... | table | table size (4 bytes) | indexMagic
 const (
 	cacheDir  = ".cabinet/cache"
-	cacheFile = cacheDir + "/index.gob"
+	cacheFile = cacheDir + "/index"
+	// oldCacheFile is where the index was kept while gob wrote it; the
+	// next write removes it.
+	oldCacheFile = cacheDir + "/index.gob"
 )
 
 // cacheFormat changes whenever the index's layout or the cached types do:
@@ -37,7 +38,7 @@ const (
 // TestCacheFormatFollowsCachedType computes it; that test fails when the
 // types change and the two constants do not.
 const (
-	cacheFormat      = 3
+	cacheFormat      = 4
 	cacheFingerprint = "672c320f8beb39f7"
 )
 
@@ -195,7 +196,8 @@ func readTable(f io.ReaderAt, size int64) (index, bool) {
 		return index{}, false
 	}
 	var t indexTable
-	if gob.NewDecoder(bytes.NewReader(raw)).Decode(&t) != nil || t.Format != cacheFormat {
+	r := indexReader{data: string(raw)}
+	if r.table(&t); r.bad || r.data != "" || t.Format != cacheFormat {
 		return index{}, false
 	}
 	ix := index{src: f, chunks: make([]indexChunk, len(t.Chunks))}
@@ -220,15 +222,14 @@ func (ix *index) decode(todo []int) bool {
 	)
 	for range min(runtime.GOMAXPROCS(0), len(todo)) {
 		wg.Go(func() {
-			var buf []byte
 			for k := range next {
 				c := &ix.chunks[todo[k]]
-				buf = append(buf[:0], make([]byte, c.Size)...)
-				if _, err := ix.src.ReadAt(buf, c.off); err != nil {
+				raw := make([]byte, c.Size)
+				if _, err := ix.src.ReadAt(raw, c.off); err != nil {
 					bad[k] = true
 					continue
 				}
-				c.entries, bad[k] = decodeChunk(buf, c.chunkRef)
+				c.entries, bad[k] = decodeChunk(string(raw), c.chunkRef)
 				c.read = !bad[k]
 			}
 		})
@@ -247,17 +248,21 @@ func (ix *index) decode(todo []int) bool {
 }
 
 // decodeChunk decodes one chunk and checks it against its table entry;
-// true if it is damaged.
-func decodeChunk(raw []byte, ref chunkRef) ([]cacheEntry, bool) {
-	var entries []cacheEntry
-	if gob.NewDecoder(bytes.NewReader(raw)).Decode(&entries) != nil || len(entries) != ref.Count || len(entries) == 0 ||
-		entries[0].Secret.Path != ref.First || entries[len(entries)-1].Secret.Path != ref.Last {
+// true if it is damaged. The strings decoded are parts of raw.
+func decodeChunk(raw string, ref chunkRef) ([]cacheEntry, bool) {
+	if ref.Count <= 0 || ref.Count > len(raw) {
 		return nil, true
 	}
-	for i := 1; i < len(entries); i++ {
-		if entries[i].Secret.Path <= entries[i-1].Secret.Path {
+	entries := make([]cacheEntry, ref.Count)
+	r := indexReader{data: raw}
+	for i := range entries {
+		r.entry(&entries[i])
+		if r.bad || i > 0 && entries[i].Secret.Path <= entries[i-1].Secret.Path {
 			return nil, true
 		}
+	}
+	if r.data != "" || entries[0].Secret.Path != ref.First || entries[len(entries)-1].Secret.Path != ref.Last {
+		return nil, true
 	}
 	return entries, false
 }
@@ -312,9 +317,12 @@ func (s *Store) writeIndex(fresh []cacheEntry, prefix string, old *index) {
 			sort.Slice(fresh, func(i, j int) bool { return fresh[i].Secret.Path < fresh[j].Secret.Path })
 		}
 	}
-	_ = s.writeFileSyncedWith(cacheFile, func(w io.Writer) error {
+	err := s.writeFileSyncedWith(cacheFile, func(w io.Writer) error {
 		return writeChunks(w, fresh, unread, old)
 	})
+	if fsys, _ := s.files(); err == nil && fsys != nil {
+		_ = fsys.root.Remove(native(oldCacheFile))
+	}
 }
 
 // writeChunks writes the index: the fresh entries cut into chunks, between
@@ -341,12 +349,11 @@ func writeChunks(w io.Writer, fresh []cacheEntry, unread []*indexChunk, old *ind
 	if err := writeFresh(w, fresh, &t); err != nil {
 		return err
 	}
-	var table bytes.Buffer
-	if err := gob.NewEncoder(&table).Encode(&t); err != nil {
-		return err
-	}
-	tail := binary.BigEndian.AppendUint32(nil, uint32(table.Len()))
-	_, err := w.Write(append(append(table.Bytes(), tail...), indexMagic...))
+	var table indexWriter
+	table.table(&t)
+	n := len(table.buf)
+	table.buf = binary.BigEndian.AppendUint32(table.buf, uint32(n))
+	_, err := w.Write(append(table.buf, indexMagic...))
 	return err
 }
 
@@ -360,23 +367,23 @@ func writeFresh(w io.Writer, entries []cacheEntry, t *indexTable) error {
 			n := min(chunkSize, len(entries))
 			parts, entries = append(parts, entries[:n]), entries[n:]
 		}
-		encoded := make([]bytes.Buffer, len(parts))
-		errs := make([]error, len(parts))
+		encoded := make([]indexWriter, len(parts))
 		var wg sync.WaitGroup
 		for i, part := range parts {
-			wg.Go(func() { errs[i] = gob.NewEncoder(&encoded[i]).Encode(part) })
+			wg.Go(func() {
+				for j := range part {
+					encoded[i].entry(&part[j])
+				}
+			})
 		}
 		wg.Wait()
-		if err := errors.Join(errs...); err != nil {
-			return err
-		}
 		for i, part := range parts {
-			if _, err := w.Write(encoded[i].Bytes()); err != nil {
+			if _, err := w.Write(encoded[i].buf); err != nil {
 				return err
 			}
 			t.Chunks = append(t.Chunks, chunkRef{
 				First: part[0].Secret.Path, Last: part[len(part)-1].Secret.Path,
-				Count: len(part), Size: int64(encoded[i].Len()),
+				Count: len(part), Size: int64(len(encoded[i].buf)),
 			})
 		}
 	}

@@ -118,7 +118,7 @@ func TestPermissions(t *testing.T) {
 	if err := s.Remove("dev/a/b/c/d/e/f/g", day("alice", 4)); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{".cabinet/lock", ".cabinet/cache/index.gob", "audit/alice.jsonl", "audit/bob.jsonl"} {
+	for _, name := range []string{".cabinet/lock", cacheFile, "audit/alice.jsonl", "audit/bob.jsonl"} {
 		if _, err := os.Stat(filepath.Join(s.Dir, name)); err != nil {
 			t.Errorf("expected %s: %v", name, err)
 		}
