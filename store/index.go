@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"unsafe"
 
 	"github.com/cabinethq/cabinet/inventory"
 )
@@ -229,7 +230,10 @@ func (ix *index) decode(todo []int) bool {
 					bad[k] = true
 					continue
 				}
-				c.entries, bad[k] = decodeChunk(string(raw), c.chunkRef)
+				// The chunk is never written again: the strings decoded
+				// share its bytes rather than copy them (a large copy
+				// is its length in page faults).
+				c.entries, bad[k] = decodeChunk(unsafe.String(unsafe.SliceData(raw), len(raw)), c.chunkRef)
 				c.read = !bad[k]
 			}
 		})
