@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -249,32 +247,4 @@ func (a *App) writeJSON(v any) error {
 		enc.SetIndent("", "  ")
 	}
 	return enc.Encode(v)
-}
-
-// writeJSONList is writeJSON of a list, the same bytes, but written to a
-// pipe element by element through a buffer: encoding 10,000 secrets whole
-// grew one buffer to the 4 MB they take, and memory a listing touches
-// costs more than the encoding (a page fault is microseconds).
-func writeJSONList[T any](a *App, list []T) error {
-	if a.Terminal(a.Out) {
-		return a.writeJSON(list)
-	}
-	w := bufio.NewWriterSize(a.Out, 64<<10)
-	var element bytes.Buffer
-	enc := json.NewEncoder(&element)
-	w.WriteByte('[')
-	for i := range list {
-		if i > 0 {
-			w.WriteByte(',')
-		}
-		element.Reset()
-		if err := enc.Encode(&list[i]); err != nil {
-			return err
-		}
-		// Encode ends each element with a newline, which compact JSON
-		// holds nowhere else.
-		w.Write(element.Bytes()[:element.Len()-1])
-	}
-	w.WriteString("]\n")
-	return w.Flush()
 }

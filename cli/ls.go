@@ -4,9 +4,10 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/store"
@@ -174,7 +175,7 @@ func runLs(a *App, o lsOptions) error {
 		entries = append(entries, entryOf(sec, now, s.Config.Warning))
 	}
 	if o.json {
-		if err := writeJSONList(a, entries); err != nil {
+		if err := writeLsJSON(a, entries); err != nil {
 			return err
 		}
 	} else {
@@ -187,16 +188,12 @@ func printTable(w io.Writer, entries []lsEntry, now time.Time) {
 	if len(entries) == 0 {
 		return
 	}
-	// tabwriter writes each cell on its own: buffered, 10,000 rows are a
-	// few writes instead of 100,000.
-	buf := bufio.NewWriterSize(w, 64<<10)
-	defer buf.Flush()
-	tw := tabwriter.NewWriter(buf, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "PATH\tOWNER\tVERSION\tSTATUS\tDEADLINE")
+	rows := make([][]string, 0, len(entries)+1)
+	rows = append(rows, []string{"PATH", "OWNER", "VERSION", "STATUS", "DEADLINE"})
 	for _, e := range entries {
 		version, deadline := "-", "-"
 		if e.Version != nil {
-			version = fmt.Sprintf("v%d", *e.Version)
+			version = "v" + strconv.Itoa(*e.Version)
 		}
 		if e.Deadline != nil {
 			deadline = e.Deadline.Format("2006-01-02") + " (" + relative(*e.Deadline, now) + ")"
@@ -205,9 +202,39 @@ func printTable(w io.Writer, entries []lsEntry, now time.Time) {
 		if e.Rotating != nil {
 			status += " (" + e.Rotating.summary() + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", cell(e.Path), cell(e.Owner), version, cell(status), deadline)
+		rows = append(rows, []string{cell(e.Path), cell(e.Owner), version, cell(status), deadline})
 	}
-	tw.Flush()
+	writeColumns(w, rows)
+}
+
+// writeColumns writes rows aligned in columns, as text/tabwriter does with
+// a padding of two spaces (each cell but the last of its row padded to the
+// widest of its column, in runes, and two more), in one pass into one
+// buffer: tabwriter took longer over the 10,000 rows of a large `ls` than
+// reading the inventory's index did. TestWriteColumnsIsTabwriter holds the
+// two to each other.
+func writeColumns(w io.Writer, rows [][]string) {
+	var widths []int
+	for _, row := range rows {
+		for i, c := range row[:len(row)-1] {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], utf8.RuneCountInString(c))
+		}
+	}
+	out := bufio.NewWriterSize(w, 64<<10)
+	for _, row := range rows {
+		for i, c := range row[:len(row)-1] {
+			out.WriteString(c)
+			for range widths[i] - utf8.RuneCountInString(c) + 2 {
+				out.WriteByte(' ')
+			}
+		}
+		out.WriteString(row[len(row)-1])
+		out.WriteByte('\n')
+	}
+	out.Flush()
 }
 
 // relative says "in 12d", "3d ago" or "today".

@@ -1,10 +1,14 @@
 package store
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"io/fs"
 	"os"
+	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -26,8 +30,17 @@ var errSlowPath = errors.New("use the portable walk")
 // openBeneath opens name beneath the store's folder with flags, refusing
 // links. It returns errSlowPath when the portable walk must decide.
 func (f *storeFS) openBeneath(name string, flags int, perm fs.FileMode) (*os.File, error) {
+	fd, err := f.openFdBeneath(name, flags, perm)
+	if err != nil {
+		return nil, err
+	}
+	return os.NewFile(uintptr(fd), name), nil
+}
+
+// openFdBeneath is openBeneath's system call, the descriptor bare.
+func (f *storeFS) openFdBeneath(name string, flags int, perm fs.FileMode) (int, error) {
 	if f.dir == nil || noOpenat2.Load() {
-		return nil, errSlowPath
+		return -1, errSlowPath
 	}
 	how := unix.OpenHow{
 		Flags:   uint64(flags | unix.O_CLOEXEC),
@@ -38,18 +51,18 @@ func (f *storeFS) openBeneath(name string, flags int, perm fs.FileMode) (*os.Fil
 		fd, err := unix.Openat2(int(f.dir.Fd()), native(name), &how)
 		switch {
 		case err == nil:
-			return os.NewFile(uintptr(fd), name), nil
+			return fd, nil
 		case err == unix.EINTR:
 			continue
 		case err == unix.ENOSYS || err == unix.EPERM:
 			// No openat2 here, or a filter refuses it: the walk works
 			// everywhere.
 			noOpenat2.Store(true)
-			return nil, errSlowPath
+			return -1, errSlowPath
 		case err == unix.ELOOP, err == unix.EXDEV:
-			return nil, errSlowPath
+			return -1, errSlowPath
 		}
-		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
+		return -1, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
 }
 
@@ -96,36 +109,98 @@ func (f *storeFS) openDirBeneath(name string) (*os.File, error) {
 }
 
 // listBeneath is listFolder's fast path: the folder opened beneath the
-// store, its entries typed by the listing itself, a stamp one fstatat
-// relative to it. errSlowPath when the portable walk must decide.
+// store, its entries read with getdents, typed by the listing itself, and a
+// stamp one fstatat relative to it. The folder stays a bare descriptor and
+// its entries are parsed here: an os.File and its DirEntry values cost a
+// walk of a thousand folders more than the system calls it needs.
+// errSlowPath when the portable walk must decide.
 func (f *storeFS) listBeneath(name string, want func(base string) bool) ([]folderEntry, error) {
-	d, err := f.openDirBeneath(name)
+	fd, err := f.openFdBeneath(name, unix.O_RDONLY|unix.O_DIRECTORY, 0)
 	if err != nil {
 		return nil, err
 	}
-	defer d.Close()
-	entries, err := d.ReadDir(-1)
-	if err != nil {
-		return nil, err
-	}
-	fd := int(d.Fd())
-	list := make([]folderEntry, 0, len(entries))
-	for _, e := range entries {
-		fe := folderEntry{name: e.Name(), typ: e.Type()}
-		if fe.typ.IsRegular() && want(fe.name) {
-			var st unix.Stat_t
-			if err := fstatat(fd, fe.name, &st); err != nil {
-				if errors.Is(err, unix.ENOENT) {
-					continue // removed meanwhile
-				}
-				return nil, &fs.PathError{Op: "stat", Path: name + "/" + fe.name, Err: err}
-			}
-			fe.typ = typeOf(st.Mode)
-			fe.stamp = fileStamp{Size: st.Size, ModNano: st.Mtim.Nano(), Ino: st.Ino}
+	defer unix.Close(fd)
+	buf := direntBuffers.Get().(*[]byte)
+	defer direntBuffers.Put(buf)
+	var list []folderEntry
+	for {
+		n, err := unix.Getdents(fd, *buf)
+		if err == unix.EINTR {
+			continue
 		}
-		list = append(list, fe)
+		if err != nil {
+			return nil, &fs.PathError{Op: "readdirent", Path: name, Err: err}
+		}
+		if n <= 0 {
+			return list, nil
+		}
+		for rec := (*buf)[:n]; len(rec) > 0; {
+			base, typ, size := parseDirent(rec)
+			if size <= 0 || size > len(rec) {
+				return nil, &fs.PathError{Op: "readdirent", Path: name, Err: unix.EIO}
+			}
+			rec = rec[size:]
+			if base == "." || base == ".." || base == "" {
+				continue
+			}
+			fe := folderEntry{name: base, typ: typ}
+			if fe.typ == fs.ModeIrregular || fe.typ.IsRegular() && want(base) {
+				// The listing gave no type (DT_UNKNOWN), or this is a file
+				// the walk wants the stamp of.
+				var st unix.Stat_t
+				if err := fstatat(fd, base, &st); err != nil {
+					if errors.Is(err, unix.ENOENT) {
+						continue // removed meanwhile
+					}
+					return nil, &fs.PathError{Op: "stat", Path: name + "/" + base, Err: err}
+				}
+				fe.typ = typeOf(st.Mode)
+				fe.stamp = fileStamp{Size: st.Size, ModNano: st.Mtim.Nano(), Ino: st.Ino}
+			}
+			list = append(list, fe)
+		}
 	}
-	return list, nil
+}
+
+// direntBuffers are getdents buffers, one per folder being listed.
+var direntBuffers = sync.Pool{New: func() any { b := make([]byte, 16<<10); return &b }}
+
+// parseDirent reads the linux_dirent64 record at the start of rec: its
+// name, its type (fs.ModeIrregular when the file system gave none), and
+// its size in bytes (0 if rec is too short to hold one).
+func parseDirent(rec []byte) (name string, typ fs.FileMode, size int) {
+	const nameOff = int(unsafe.Offsetof(unix.Dirent{}.Name))
+	const lenOff, typeOff = int(unsafe.Offsetof(unix.Dirent{}.Reclen)), int(unsafe.Offsetof(unix.Dirent{}.Type))
+	if len(rec) < nameOff {
+		return "", 0, 0
+	}
+	size = int(binary.NativeEndian.Uint16(rec[lenOff:]))
+	if size < nameOff || size > len(rec) {
+		return "", 0, 0
+	}
+	raw := rec[nameOff:size]
+	if i := bytes.IndexByte(raw, 0); i >= 0 {
+		raw = raw[:i]
+	}
+	switch rec[typeOff] {
+	case unix.DT_REG:
+		typ = 0
+	case unix.DT_DIR:
+		typ = fs.ModeDir
+	case unix.DT_LNK:
+		typ = fs.ModeSymlink
+	case unix.DT_FIFO:
+		typ = fs.ModeNamedPipe
+	case unix.DT_SOCK:
+		typ = fs.ModeSocket
+	case unix.DT_CHR:
+		typ = fs.ModeDevice | fs.ModeCharDevice
+	case unix.DT_BLK:
+		typ = fs.ModeDevice
+	default:
+		typ = fs.ModeIrregular
+	}
+	return string(raw), typ, size
 }
 
 func fstatat(dirfd int, name string, st *unix.Stat_t) error {

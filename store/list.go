@@ -282,73 +282,58 @@ func (s *Store) walkStore() (found []foundFile, refused []BadFile, err error) {
 
 // walkTree finds the secret files under the folder dir, and the entries it
 // refuses, listing folders on every core: a store of 10,000 secrets has
-// over a thousand folders, each a few system calls. The top of the tree is
-// listed level by level until there are subtrees enough to share out; each
-// worker then walks whole subtrees on its own, so that the workers hardly
-// ever wait on each other. Both lists come in no particular order.
+// over a thousand folders, each a few system calls. Both lists come in no
+// particular order.
 func walkTree(f *storeFS, dir string) (found []foundFile, refused []BadFile, err error) {
-	workers := runtime.GOMAXPROCS(0)
-	level := []string{dir}
-	for len(level) > 0 && len(level) < 4*workers {
-		var next []string
-		for _, d := range level {
-			sub, err := walkFolder(f, d, &found, &refused, false)
-			if err != nil {
-				return nil, nil, err
-			}
-			next = append(next, sub...)
-		}
-		level = next
-	}
-	type walked struct {
-		found   []foundFile
-		refused []BadFile
-		err     error
-	}
-	subtrees := make(chan string, len(level))
-	for _, d := range level {
-		subtrees <- d
-	}
-	close(subtrees)
-	results := make([]walked, min(workers, len(level)))
+	w := treeWalk{todo: []string{dir}}
+	w.cond = sync.NewCond(&w.mu)
 	var wg sync.WaitGroup
-	for i := range results {
-		wg.Go(func() {
-			r := &results[i]
-			for d := range subtrees {
-				if r.err == nil {
-					_, r.err = walkFolder(f, d, &r.found, &r.refused, true)
-				}
-			}
-		})
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() { w.run(f) })
 	}
 	wg.Wait()
-	for _, r := range results {
-		if err == nil {
-			err = r.err
-		}
-		found, refused = append(found, r.found...), append(refused, r.refused...)
-	}
-	return found, refused, err
+	return w.found, w.refused, w.err
 }
 
-// walkFolder lists the folder dir into found and refused and returns its
-// subfolders, or, deep, walks them too.
-func walkFolder(f *storeFS, dir string, found *[]foundFile, refused *[]BadFile, deep bool) ([]string, error) {
-	files, refusedHere, folders, err := listSecretsFolder(f, dir)
-	if err != nil {
-		return nil, err
-	}
-	*found, *refused = append(*found, files...), append(*refused, refusedHere...)
-	if !deep {
-		return folders, nil
-	}
-	for _, sub := range folders {
-		if _, err := walkFolder(f, sub, found, refused, true); err != nil {
-			return nil, err
+// treeWalk is the state the workers of walkTree share: the folders left to
+// list and how many are being listed, so that a worker with nothing to do
+// knows whether more may come.
+type treeWalk struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	todo    []string
+	busy    int
+	err     error
+	found   []foundFile
+	refused []BadFile
+}
+
+func (w *treeWalk) run(f *storeFS) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for {
+		for len(w.todo) == 0 && w.busy > 0 && w.err == nil {
+			w.cond.Wait()
 		}
+		if len(w.todo) == 0 || w.err != nil {
+			w.cond.Broadcast()
+			return
+		}
+		dir := w.todo[len(w.todo)-1]
+		w.todo = w.todo[:len(w.todo)-1]
+		w.busy++
+		w.mu.Unlock()
+		found, refused, folders, err := listSecretsFolder(f, dir)
+		w.mu.Lock()
+		w.busy--
+		w.found = append(w.found, found...)
+		w.refused = append(w.refused, refused...)
+		w.todo = append(w.todo, folders...)
+		if err != nil && w.err == nil {
+			w.err = err
+		}
+		w.cond.Broadcast()
 	}
-	return nil, nil
 }
 
 // listSecretsFolder lists one folder under secrets/: its secret files, the
