@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"testing"
+	"text/tabwriter"
 	"time"
 )
 

@@ -73,43 +73,14 @@ func (e *lsEntry) appendJSON(b []byte) ([]byte, error) {
 	b = append(b, `,"readers":`...)
 	b = jsonStrings(b, e.Readers)
 	b = append(b, `,"versions":`...)
-	if e.Versions == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, v := range e.Versions {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"version":`...)
-			b = strconv.AppendInt(b, int64(v.Version), 10)
-			b = append(b, `,"state":`...)
-			b = jsonString(b, v.State)
-			b = append(b, `,"created":`...)
-			if b, err = jsonTime(b, v.Created); err != nil {
-				return nil, err
-			}
-			b = append(b, `,"author":`...)
-			b = jsonString(b, v.Author)
-			b = append(b, '}')
-		}
-		b = append(b, ']')
+	if b, err = appendList(b, e.Versions, (*versionEntry).appendJSON); err != nil {
+		return nil, err
 	}
 	if len(e.Exposures) > 0 {
-		b = append(b, `,"exposed":[`...)
-		for i, x := range e.Exposures {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"member":`...)
-			b = jsonString(b, x.Member)
-			b = append(b, `,"at":`...)
-			if b, err = jsonTime(b, x.At); err != nil {
-				return nil, err
-			}
-			b = append(b, '}')
+		b = append(b, `,"exposed":`...)
+		if b, err = appendList(b, e.Exposures, (*exposureEntry).appendJSON); err != nil {
+			return nil, err
 		}
-		b = append(b, ']')
 	}
 	if r := e.Rotating; r != nil {
 		if b, err = r.appendJSON(append(b, `,"rotating":`...)); err != nil {
@@ -117,6 +88,51 @@ func (e *lsEntry) appendJSON(b []byte) ([]byte, error) {
 		}
 	}
 	return append(b, '}'), nil
+}
+
+func (v *versionEntry) appendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"version":`...)
+	b = strconv.AppendInt(b, int64(v.Version), 10)
+	b = append(b, `,"state":`...)
+	b = jsonString(b, v.State)
+	b = append(b, `,"created":`...)
+	b, err := jsonTime(b, v.Created)
+	if err != nil {
+		return nil, err
+	}
+	b = append(b, `,"author":`...)
+	b = jsonString(b, v.Author)
+	return append(b, '}'), nil
+}
+
+func (x *exposureEntry) appendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"member":`...)
+	b = jsonString(b, x.Member)
+	b = append(b, `,"at":`...)
+	b, err := jsonTime(b, x.At)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '}'), nil
+}
+
+// appendList appends list as a JSON array of what add appends of each
+// element; null for nil, as encoding/json writes it.
+func appendList[T any](b []byte, list []T, add func(*T, []byte) ([]byte, error)) ([]byte, error) {
+	if list == nil {
+		return append(b, "null"...), nil
+	}
+	b = append(b, '[')
+	for i := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = add(&list[i], b); err != nil {
+			return nil, err
+		}
+	}
+	return append(b, ']'), nil
 }
 
 func (r *rotatingEntry) appendJSON(b []byte) ([]byte, error) {
@@ -169,17 +185,8 @@ func jsonString(b []byte, s string) []byte {
 }
 
 func jsonStrings(b []byte, list []string) []byte {
-	if list == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, '[')
-	for i, s := range list {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = jsonString(b, s)
-	}
-	return append(b, ']')
+	b, _ = appendList(b, list, func(s *string, b []byte) ([]byte, error) { return jsonString(b, *s), nil })
+	return b
 }
 
 func jsonIntPtr(b []byte, n *int) []byte {

@@ -37,10 +37,7 @@ func (w *indexWriter) count(isNil bool, n int) {
 }
 
 func (w *indexWriter) strs(list []string) {
-	w.count(list == nil, len(list))
-	for _, s := range list {
-		w.str(s)
-	}
+	writeList(w, list, func(s *string) { w.str(*s) })
 }
 
 func (w *indexWriter) time(t time.Time) {
@@ -65,19 +62,17 @@ func (w *indexWriter) entry(e *cacheEntry) {
 	w.strs(s.Tags)
 	w.strs(s.Readers)
 	w.str(s.ReadersSum)
-	w.count(s.Exposures == nil, len(s.Exposures))
-	for _, x := range s.Exposures {
+	writeList(w, s.Exposures, func(x *inventory.Exposure) {
 		w.str(x.Member)
 		w.time(x.At)
-	}
-	w.count(s.Versions == nil, len(s.Versions))
-	for _, v := range s.Versions {
+	})
+	writeList(w, s.Versions, func(v *inventory.Version) {
 		w.int(int64(v.Number))
 		w.str(string(v.State))
 		w.time(v.Created)
 		w.str(v.Author)
 		w.str(v.Value)
-	}
+	})
 	r := s.Rotating
 	if r == nil {
 		w.uint(0)
@@ -91,27 +86,34 @@ func (w *indexWriter) entry(e *cacheEntry) {
 	w.int(int64(r.Next))
 	w.str(r.Approved)
 	w.time(r.WaitUntil)
-	w.count(r.Steps == nil, len(r.Steps))
-	for _, o := range r.Steps {
+	writeList(w, r.Steps, func(o *inventory.StepOutcome) {
 		w.int(int64(o.Step))
 		w.str(o.Name)
 		w.str(o.Outcome)
 		w.time(o.At)
 		w.str(o.By)
 		w.str(o.Detail)
+	})
+}
+
+// writeList writes a slice: its length (nil told from empty), then each
+// element by write.
+func writeList[T any](w *indexWriter, list []T, write func(*T)) {
+	w.count(list == nil, len(list))
+	for i := range list {
+		write(&list[i])
 	}
 }
 
 func (w *indexWriter) table(t *indexTable) {
 	w.int(int64(t.Format))
-	w.count(false, len(t.Chunks))
-	for _, c := range t.Chunks {
+	writeList(w, t.Chunks, func(c *chunkRef) {
 		w.str(c.First)
 		w.str(c.Last)
 		w.int(int64(c.Count))
 		w.int(c.Size)
 		w.int(c.Before)
-	}
+	})
 }
 
 // indexReader reads what indexWriter wrote from data. The first damage it
@@ -182,15 +184,7 @@ func (r *indexReader) count() int {
 }
 
 func (r *indexReader) strs() []string {
-	n := r.count()
-	if n < 0 {
-		return nil
-	}
-	list := make([]string, n)
-	for i := range list {
-		list[i] = r.str()
-	}
-	return list
+	return readList(r, func(s *string) { *s = r.str() })
 }
 
 func (r *indexReader) time() time.Time {
@@ -215,25 +209,17 @@ func (r *indexReader) entry(e *cacheEntry) {
 	s.Tags = r.strs()
 	s.Readers = r.strs()
 	s.ReadersSum = r.str()
-	if n := r.count(); n >= 0 {
-		s.Exposures = make([]inventory.Exposure, n)
-		for i := range s.Exposures {
-			x := &s.Exposures[i]
-			x.Member = r.str()
-			x.At = r.time()
-		}
-	}
-	if n := r.count(); n >= 0 {
-		s.Versions = make([]inventory.Version, n)
-		for i := range s.Versions {
-			v := &s.Versions[i]
-			v.Number = r.smallInt()
-			v.State = inventory.State(r.str())
-			v.Created = r.time()
-			v.Author = r.str()
-			v.Value = r.str()
-		}
-	}
+	s.Exposures = readList(r, func(x *inventory.Exposure) {
+		x.Member = r.str()
+		x.At = r.time()
+	})
+	s.Versions = readList(r, func(v *inventory.Version) {
+		v.Number = r.smallInt()
+		v.State = inventory.State(r.str())
+		v.Created = r.time()
+		v.Author = r.str()
+		v.Value = r.str()
+	})
 	switch r.uint() {
 	case 0:
 		return
@@ -250,32 +236,37 @@ func (r *indexReader) entry(e *cacheEntry) {
 	g.Next = r.smallInt()
 	g.Approved = r.str()
 	g.WaitUntil = r.time()
-	if n := r.count(); n >= 0 {
-		g.Steps = make([]inventory.StepOutcome, n)
-		for i := range g.Steps {
-			o := &g.Steps[i]
-			o.Step = r.smallInt()
-			o.Name = r.str()
-			o.Outcome = r.str()
-			o.At = r.time()
-			o.By = r.str()
-			o.Detail = r.str()
-		}
-	}
+	g.Steps = readList(r, func(o *inventory.StepOutcome) {
+		o.Step = r.smallInt()
+		o.Name = r.str()
+		o.Outcome = r.str()
+		o.At = r.time()
+		o.By = r.str()
+		o.Detail = r.str()
+	})
 	s.Rotating = g
+}
+
+// readList reads what writeList wrote, each element by read.
+func readList[T any](r *indexReader, read func(*T)) []T {
+	n := r.count()
+	if n < 0 {
+		return nil
+	}
+	list := make([]T, n)
+	for i := range list {
+		read(&list[i])
+	}
+	return list
 }
 
 func (r *indexReader) table(t *indexTable) {
 	t.Format = r.smallInt()
-	if n := r.count(); n >= 0 {
-		t.Chunks = make([]chunkRef, n)
-		for i := range t.Chunks {
-			c := &t.Chunks[i]
-			c.First = r.str()
-			c.Last = r.str()
-			c.Count = r.smallInt()
-			c.Size = r.int()
-			c.Before = r.int()
-		}
-	}
+	t.Chunks = readList(r, func(c *chunkRef) {
+		c.First = r.str()
+		c.Last = r.str()
+		c.Count = r.smallInt()
+		c.Size = r.int()
+		c.Before = r.int()
+	})
 }
