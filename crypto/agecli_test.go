@@ -62,7 +62,7 @@ func TestStockAgeDecryptsSeal(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			sealed, err := crypto.Seal(value, recipients(t, tt.public))
+			sealed, err := crypto.Seal(value, recipients(t, tt.public), testBinding)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -87,7 +87,7 @@ func TestOpenReadsStockAge(t *testing.T) {
 	const value = "made by age 1.x\n"
 	sealed := runAge(t, value, "-e", "-a", "-r", gen.Public, "-r", key.Public)
 	for name, identity := range map[string]*crypto.Identity{"x25519": id, "ssh-ed25519": sid} {
-		if got, err := crypto.Open(string(sealed), identity); err != nil || string(got) != value {
+		if got, _, err := crypto.Open(string(sealed), identity); err != nil || string(got) != value {
 			t.Errorf("%s: Open(age -e -a) = %q, %v", name, got, err)
 		}
 	}

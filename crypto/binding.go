@@ -54,9 +54,10 @@ func (b Binding) valid() error {
 	return nil
 }
 
-// SealBound is Seal with the value bound to b: Open reports the binding, so
-// a value moved to another secret or version is noticed.
-func SealBound(value []byte, to Recipients, b Binding) (string, error) {
+// Seal encrypts value to the recipients, bound to b, and returns
+// ASCII-armored age that the stock age command decrypts. Open reports the
+// binding, so a value moved to another secret or version is noticed.
+func Seal(value []byte, to Recipients, b Binding) (string, error) {
 	if err := b.valid(); err != nil {
 		return "", err
 	}
@@ -68,7 +69,8 @@ func SealBound(value []byte, to Recipients, b Binding) (string, error) {
 }
 
 // Header is what a value's age header says, read by Inspect or by
-// OpenHeader. Binding is nil for a value sealed without one.
+// Open. Binding is nil for a value sealed without one (by the stock age
+// command, or by cabinet before bindings).
 type Header struct {
 	Binding *Binding
 	// Recipients counts the stanzas other than the binding: one per reader.
@@ -114,9 +116,11 @@ func readHeader(stanzas []*age.Stanza) (Header, error) {
 	return h, nil
 }
 
-// OpenHeader is Open that also returns what the header says. The header is
-// authenticated: age checks its MAC before the value is returned.
-func OpenHeader(armored string, id *Identity) ([]byte, Header, error) {
+// Open decrypts an armored value with the identity and returns what its
+// header says; the header is authenticated: age checks its MAC before the
+// value is returned. The error wraps ErrNoMatch when the value was sealed
+// to others, and ErrTampered when the ciphertext is damaged or altered.
+func Open(armored string, id *Identity) ([]byte, Header, error) {
 	var seen []*age.Stanza
 	keys := make([]age.Identity, len(id.keys))
 	for i, k := range id.keys {

@@ -19,11 +19,11 @@ func TestSealBoundRoundTrip(t *testing.T) {
 	t.Parallel()
 	alice, aliceID := x25519(t)
 	bob, _ := x25519(t)
-	sealed, err := crypto.SealBound([]byte("s3cr3t"), recipients(t, alice.Public, bob.Public), testBinding)
+	sealed, err := crypto.Seal([]byte("s3cr3t"), recipients(t, alice.Public, bob.Public), testBinding)
 	if err != nil {
 		t.Fatal(err)
 	}
-	value, h, err := crypto.OpenHeader(sealed, aliceID)
+	value, h, err := crypto.Open(sealed, aliceID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,9 +47,9 @@ func TestSealBoundRoundTrip(t *testing.T) {
 func TestUnboundValueHasNoBinding(t *testing.T) {
 	t.Parallel()
 	alice, id := x25519(t)
-	_, h, err := crypto.OpenHeader(seal(t, "old", alice.Public), id)
+	_, h, err := crypto.Open(sealUnbound(t, "old", alice.Public), id)
 	if err != nil || h.Binding != nil || h.Recipients != 1 {
-		t.Errorf("OpenHeader(unbound) = %+v, %v", h, err)
+		t.Errorf("Open(unbound) = %+v, %v", h, err)
 	}
 }
 
@@ -61,7 +61,7 @@ func TestStockAgeDecryptsBoundValue(t *testing.T) {
 	gen, _ := x25519(t)
 	key := newSSHKey(t, "")
 	value := []byte("p@ss w0rd\nsecond line\n")
-	sealed, err := crypto.SealBound(value, recipients(t, gen.Public, key.Public), testBinding)
+	sealed, err := crypto.Seal(value, recipients(t, gen.Public, key.Public), testBinding)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestStockAgeDecryptsBoundValue(t *testing.T) {
 func TestEditedBindingIsTampered(t *testing.T) {
 	t.Parallel()
 	alice, id := x25519(t)
-	sealed, err := crypto.SealBound([]byte("prod value"), recipients(t, alice.Public), testBinding)
+	sealed, err := crypto.Seal([]byte("prod value"), recipients(t, alice.Public), testBinding)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +88,7 @@ func TestEditedBindingIsTampered(t *testing.T) {
 		"readers": {"0123456789abcdef", "fedcba9876543210"},
 	} {
 		forged := rewriteHeader(t, sealed, edit[0], edit[1])
-		if _, _, err := crypto.OpenHeader(forged, id); !errors.Is(err, crypto.ErrTampered) {
+		if _, _, err := crypto.Open(forged, id); !errors.Is(err, crypto.ErrTampered) {
 			t.Errorf("%s edited: OpenHeader err = %v, want ErrTampered", name, err)
 		}
 	}
@@ -104,7 +104,7 @@ func TestSealBoundRefusesBadBinding(t *testing.T) {
 		{Path: "prod/a", Version: 0, Readers: "x"},
 		{Path: "prod/a", Version: 1, Readers: ""},
 	} {
-		if _, err := crypto.SealBound([]byte("v"), recipients(t, alice.Public), b); err == nil {
+		if _, err := crypto.Seal([]byte("v"), recipients(t, alice.Public), b); err == nil {
 			t.Errorf("SealBound(%+v) succeeded", b)
 		}
 	}

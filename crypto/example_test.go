@@ -17,34 +17,37 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	sealed, err := crypto.Seal([]byte("hunter2"), to)
+	// The value is bound to the secret and version it is for, and to a
+	// digest of the readers it is sealed to.
+	at := crypto.Binding{Path: "prod/db/password", Version: 3, Readers: "55b377046c3bba03"}
+	sealed, err := crypto.Seal([]byte("hunter2"), to, at)
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(strings.SplitN(sealed, "\n", 2)[0])
 
 	id, _ := crypto.ParseIdentity(etl.Secret, "CABINET_IDENTITY")
-	value, err := crypto.Open(sealed, id)
+	value, header, err := crypto.Open(sealed, id)
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(string(value))
+	fmt.Println(string(value), "from", header.Binding)
 	// Output:
 	// -----BEGIN AGE ENCRYPTED FILE-----
-	// hunter2
+	// hunter2 from prod/db/password version 3
 }
 
 func ExampleOpen_errors() {
 	alice, _ := crypto.GenerateIdentity()
 	bob, _ := crypto.GenerateIdentity()
-	sealed, _ := crypto.Seal([]byte("hunter2"), mustRecipients(alice.Public))
+	sealed, _ := crypto.Seal([]byte("hunter2"), mustRecipients(alice.Public), testBinding)
 
 	bobID, _ := crypto.ParseIdentity(bob.Secret, "CABINET_IDENTITY")
-	_, err := crypto.Open(sealed, bobID)
+	_, _, err := crypto.Open(sealed, bobID)
 	fmt.Println(errors.Is(err, crypto.ErrNoMatch), err)
 
 	aliceID, _ := crypto.ParseIdentity(alice.Secret, "CABINET_IDENTITY")
-	_, err = crypto.Open(strings.Replace(sealed, "-----END AGE ENCRYPTED FILE-----", "", 1), aliceID)
+	_, _, err = crypto.Open(strings.Replace(sealed, "-----END AGE ENCRYPTED FILE-----", "", 1), aliceID)
 	fmt.Println(errors.Is(err, crypto.ErrTampered), err)
 	// Output:
 	// true no identity matches

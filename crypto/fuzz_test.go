@@ -12,7 +12,7 @@ import (
 // one SealBound could have written.
 func FuzzInspect(f *testing.F) {
 	alice, _ := x25519(f)
-	bound, err := crypto.SealBound([]byte("v"), recipients(f, alice.Public), crypto.Binding{Path: "prod/db/password", Version: 2, Readers: "0123456789abcdef"})
+	bound, err := crypto.Seal([]byte("v"), recipients(f, alice.Public), crypto.Binding{Path: "prod/db/password", Version: 2, Readers: "0123456789abcdef"})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -70,9 +70,40 @@ func recipients(t testing.TB, keys ...string) crypto.Recipients {
 	return rs
 }
 
+// sealUnbound seals value to X25519 keys as the stock age command does
+// (and cabinet did before bindings): no binding stanza.
+func sealUnbound(t testing.TB, value string, keys ...string) string {
+	t.Helper()
+	var to []age.Recipient
+	for _, k := range keys {
+		r, err := age.ParseX25519Recipient(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		to = append(to, r)
+	}
+	var buf bytes.Buffer
+	aw := armor.NewWriter(&buf)
+	w, err := age.Encrypt(aw, to...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(w, value); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := aw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+// seal seals value to keys as cabinet does, bound to testBinding.
 func seal(t testing.TB, value string, keys ...string) string {
 	t.Helper()
-	sealed, err := crypto.Seal([]byte(value), recipients(t, keys...))
+	sealed, err := crypto.Seal([]byte(value), recipients(t, keys...), testBinding)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,11 +54,11 @@ func TestParseIdentity(t *testing.T) {
 	}
 	// Either key opens what was sealed to it.
 	for _, pub := range []string{a.Public, b.Public} {
-		if got, err := crypto.Open(seal(t, "v", pub), id); err != nil || string(got) != "v" {
+		if got, _, err := crypto.Open(seal(t, "v", pub), id); err != nil || string(got) != "v" {
 			t.Errorf("Open with a two-key identity = %q, %v", got, err)
 		}
 	}
-	if _, err := crypto.Open(seal(t, "v", b.Public), aid); !errors.Is(err, crypto.ErrNoMatch) {
+	if _, _, err := crypto.Open(seal(t, "v", b.Public), aid); !errors.Is(err, crypto.ErrNoMatch) {
 		t.Errorf("a one-key identity opened a value for the other key: %v", err)
 	}
 }
@@ -150,7 +150,7 @@ func TestParseIdentityFileWithPassphrase(t *testing.T) {
 			if !slices.Equal(id.PublicKeys(), []string{gen.Public}) {
 				t.Errorf("PublicKeys = %v", id.PublicKeys())
 			}
-			if got, err := crypto.Open(sealed, id); err != nil || string(got) != "hunter2" {
+			if got, _, err := crypto.Open(sealed, id); err != nil || string(got) != "hunter2" {
 				t.Errorf("Open = %q, %v", got, err)
 			}
 			if len(right.prompts) != 1 || !strings.Contains(right.prompts[0], "keys.age") {
@@ -201,7 +201,7 @@ func TestParseIdentityFileSSH(t *testing.T) {
 		t.Errorf("PublicKeys = %v, want the authorized_keys form %q", id.PublicKeys(), key.Public)
 	}
 	// The public key parses as a member key and names this identity.
-	if got, err := crypto.Open(seal(t, "hunter2", id.PublicKeys()[0]), id); err != nil || string(got) != "hunter2" {
+	if got, _, err := crypto.Open(seal(t, "hunter2", id.PublicKeys()[0]), id); err != nil || string(got) != "hunter2" {
 		t.Errorf("Open = %q, %v", got, err)
 	}
 	// A PEM file with surrounding whitespace is still a PEM file.

@@ -72,11 +72,6 @@ func ParseRecipients(keys []string) (Recipients, error) {
 	return Recipients{list: rs}, nil
 }
 
-// Seal encrypts value to the recipients and returns ASCII-armored age.
-func Seal(value []byte, to Recipients) (string, error) {
-	return seal(value, to.list)
-}
-
 func seal(value []byte, recipients []age.Recipient) (string, error) {
 	if len(recipients) == 0 {
 		return "", errors.New("no recipients to encrypt to")
@@ -101,13 +96,6 @@ func seal(value []byte, recipients []age.Recipient) (string, error) {
 		return "", fmt.Errorf("failed to encrypt: %w", err)
 	}
 	return buf.String(), nil
-}
-
-// Open decrypts an armored value with the identity. It returns an error
-// wrapping ErrNoMatch when the value was sealed to others, and ErrTampered
-// when the ciphertext is damaged or altered.
-func Open(armored string, id *Identity) ([]byte, error) {
-	return open(armored, id.keys)
 }
 
 func open(armored string, keys []age.Identity) ([]byte, error) {

@@ -44,7 +44,7 @@ func TestSealOpenRoundTrip(t *testing.T) {
 		for vname, value := range values {
 			t.Run(tt.name+"/"+vname, func(t *testing.T) {
 				t.Parallel()
-				sealed, err := crypto.Seal(value, recipients(t, tt.to...))
+				sealed, err := crypto.Seal(value, recipients(t, tt.to...), testBinding)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -59,7 +59,7 @@ func TestSealOpenRoundTrip(t *testing.T) {
 					t.Error("the plaintext shows in the ciphertext")
 				}
 				for i, id := range tt.ids {
-					got, err := crypto.Open(sealed, id)
+					got, _, err := crypto.Open(sealed, id)
 					if err != nil {
 						t.Fatalf("identity %d: Open = %v", i, err)
 					}
@@ -87,7 +87,7 @@ func TestOpenToleratesSurroundingWhitespace(t *testing.T) {
 	gen, id := x25519(t)
 	sealed := seal(t, "hunter2", gen.Public)
 	for _, v := range []string{strings.TrimSpace(sealed), "\n" + sealed + "\n\n"} {
-		if got, err := crypto.Open(v, id); err != nil || string(got) != "hunter2" {
+		if got, _, err := crypto.Open(v, id); err != nil || string(got) != "hunter2" {
 			t.Errorf("Open(%q…) = %q, %v", v[:12], got, err)
 		}
 	}
@@ -97,14 +97,14 @@ func TestSealRefuses(t *testing.T) {
 	t.Parallel()
 	gen, _ := x25519(t)
 	secret := append(bytes.Repeat([]byte("s3cr3t-"), crypto.MaxValueSize/7), "tail-over-the-limit"...)
-	_, err := crypto.Seal(secret, recipients(t, gen.Public))
+	_, err := crypto.Seal(secret, recipients(t, gen.Public), testBinding)
 	if err == nil || !strings.Contains(err.Error(), "1 MiB") {
 		t.Errorf("Seal of %d bytes = %v, want an error naming the 1 MiB limit", len(secret), err)
 	}
 	if err != nil && strings.Contains(err.Error(), "s3cr3t") {
 		t.Errorf("the error quotes the value: %v", err)
 	}
-	if _, err := crypto.Seal([]byte("x"), crypto.Recipients{}); err == nil || !strings.Contains(err.Error(), "no recipients") {
+	if _, err := crypto.Seal([]byte("x"), crypto.Recipients{}, testBinding); err == nil || !strings.Contains(err.Error(), "no recipients") {
 		t.Errorf("Seal to nobody = %v, want an error", err)
 	}
 }
@@ -119,7 +119,7 @@ func TestOpenWrongIdentity(t *testing.T) {
 		"ssh-ed25519": seal(t, "hunter2", key.Public),
 	}
 	for name, sealed := range tests {
-		got, err := crypto.Open(sealed, mallory)
+		got, _, err := crypto.Open(sealed, mallory)
 		if !errors.Is(err, crypto.ErrNoMatch) {
 			t.Errorf("%s: Open with someone else's identity = %q, %v; want ErrNoMatch", name, got, err)
 		}
@@ -170,7 +170,7 @@ func TestOpenTampered(t *testing.T) {
 	for name, v := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			got, err := crypto.Open(v, id)
+			got, _, err := crypto.Open(v, id)
 			if !errors.Is(err, crypto.ErrTampered) {
 				t.Fatalf("Open = %q, %v; want ErrTampered", got, err)
 			}
@@ -193,7 +193,7 @@ func TestOpenDamagedRecipientStanza(t *testing.T) {
 		b := []byte(lines[2])
 		b[30] ^= 'A' ^ 'B'
 		lines[2] = string(b)
-		got, err := crypto.Open(strings.Join(lines, "\n"), id)
+		got, _, err := crypto.Open(strings.Join(lines, "\n"), id)
 		if !errors.Is(err, crypto.ErrNoMatch) && !errors.Is(err, crypto.ErrTampered) || got != nil {
 			t.Fatalf("Open = %q, %v; want ErrNoMatch or ErrTampered", got, err)
 		}
@@ -223,7 +223,7 @@ func TestOpenRefusesOversizedValue(t *testing.T) {
 	if err := aw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	got, err := crypto.Open(buf.String(), id)
+	got, _, err := crypto.Open(buf.String(), id)
 	if err == nil || !strings.Contains(err.Error(), "1 MiB") || got != nil {
 		t.Errorf("Open of a %d-byte value = %d bytes, %v; want an error naming the limit", crypto.MaxValueSize+1, len(got), err)
 	}
@@ -251,7 +251,7 @@ func TestParseRecipient(t *testing.T) {
 	for _, k := range valid {
 		r, err := crypto.ParseRecipient(k)
 		if err == nil {
-			_, err = crypto.Seal([]byte("x"), r) // it holds a key to seal to
+			_, err = crypto.Seal([]byte("x"), r, testBinding) // it holds a key to seal to
 		}
 		if err != nil {
 			t.Errorf("ParseRecipient(%q): %v", k, err)
@@ -293,7 +293,7 @@ func TestParseRecipient(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ParseRecipients(nil): %v", err)
 	}
-	if _, err := crypto.Seal([]byte("x"), rs); err == nil || !strings.Contains(err.Error(), "no recipients") {
+	if _, err := crypto.Seal([]byte("x"), rs, testBinding); err == nil || !strings.Contains(err.Error(), "no recipients") {
 		t.Errorf("Seal to ParseRecipients(nil) = %v, want no recipients", err)
 	}
 }

@@ -53,8 +53,8 @@ func BenchmarkList10k(b *testing.B) {
 // BenchmarkListPrefix10k lists one folder of a store of 10,000 secrets,
 // prod/app07 (84 secrets, under 1% of the store), beside the whole store,
 // both with the index cache in place: ls PREFIX reads the prefix's folder
-// only, so it costs in proportion to what it lists, but for the index,
-// which is read whole.
+// and the index's chunks that can hold it, so it costs in proportion to
+// what it lists.
 func BenchmarkListPrefix10k(b *testing.B) {
 	const n = 10000
 	alice := newMember(b, "alice")

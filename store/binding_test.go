@@ -172,14 +172,7 @@ func TestUnboundValueIsReadWithWarning(t *testing.T) {
 // cabinet did before bindings: plain age to the member.
 func putUnbound(t *testing.T, s *Store, path, value string, to member) {
 	t.Helper()
-	rs, err := crypto.ParseRecipients([]string{to.Public})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sealed, err := crypto.Seal([]byte(value), rs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sealed := sealUnbound(t, value, to)
 	sec, err := s.Load(path)
 	if err != nil {
 		t.Fatal(err)
@@ -223,10 +216,10 @@ func TestRemovalIgnoresForgedReaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := crypto.Open(unindent(block(t, string(after), 0)), m.bob.ID); !errors.Is(err, crypto.ErrNoMatch) {
+	if _, _, err := crypto.Open(unindent(block(t, string(after), 0)), m.bob.ID); !errors.Is(err, crypto.ErrNoMatch) {
 		t.Errorf("bob opening the current value after removal: err = %v, want no match", err)
 	}
-	if _, err := crypto.Open(unindent(sealedBefore), m.bob.ID); err != nil {
+	if _, _, err := crypto.Open(unindent(sealedBefore), m.bob.ID); err != nil {
 		t.Fatalf("the test's premise: bob could read the value before: %v", err)
 	}
 	sec, err := m.Load("prod/db/password")

@@ -361,7 +361,7 @@ func checkAfterCrash(t *testing.T, s *Store, alice member, checked map[string]bo
 			if checked[key] {
 				continue
 			}
-			got, err := crypto.Open(v.Value, alice.ID)
+			got, _, err := crypto.Open(v.Value, alice.ID)
 			if err != nil || !bytes.Equal(got, crashValue(path, v.Number)) {
 				t.Errorf("%s version %d: %q, %v", path, v.Number, got, err)
 			}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,6 +16,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"filippo.io/age"
+	"filippo.io/age/armor"
 
 	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/inventory"
@@ -345,7 +349,7 @@ func bulkWrite(s *Store, path string, i, nv int, value func(i, v int) []byte) er
 		case nv - 1:
 			state = inventory.Previous
 		}
-		ct, err := crypto.SealBound(value(i, v), keys, crypto.Binding{Path: path, Version: v, Readers: sum})
+		ct, err := crypto.Seal(value(i, v), keys, crypto.Binding{Path: path, Version: v, Readers: sum})
 		if err != nil {
 			return err
 		}
@@ -385,7 +389,7 @@ func openAll(s *Store, paths []string, value func(i, v int) []byte, ids ...*cryp
 				} else {
 					for _, v := range sec.Versions {
 						for _, id := range ids {
-							got, err := crypto.Open(v.Value, id)
+							got, _, err := crypto.Open(v.Value, id)
 							switch {
 							case err != nil:
 								bad = append(bad, fmt.Sprintf("%s v%d (%s): %v", paths[i], v.Number, id.Source, err))
@@ -410,4 +414,34 @@ func openAll(s *Store, paths []string, value func(i, v int) []byte, ids ...*cryp
 	wg.Wait()
 	sort.Strings(fails)
 	return fails
+}
+
+// sealUnbound seals value to the members as the stock age command does,
+// and cabinet did before bindings: no binding stanza.
+func sealUnbound(tb testing.TB, value string, to ...member) string {
+	tb.Helper()
+	var rs []age.Recipient
+	for _, m := range to {
+		r, err := age.ParseX25519Recipient(m.Public)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		rs = append(rs, r)
+	}
+	var buf bytes.Buffer
+	aw := armor.NewWriter(&buf)
+	w, err := age.Encrypt(aw, rs...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := io.WriteString(w, value); err != nil {
+		tb.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	if err := aw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.String()
 }

@@ -74,7 +74,7 @@ func (s *Store) ReadAs(action, path string, sel inventory.Selector, id *crypto.I
 // for it: a value moved from another secret or version is refused as
 // tampered. A value sealed before bindings existed is read with a warning.
 func (s *Store) openValue(sec *inventory.Secret, v *inventory.Version, id *crypto.Identity) ([]byte, error) {
-	value, h, err := crypto.OpenHeader(v.Value, id)
+	value, h, err := crypto.Open(v.Value, id)
 	if err != nil {
 		return nil, s.openError(sec, v, id, err)
 	}
@@ -290,7 +290,7 @@ func (s *Store) sealValue(sec *inventory.Secret, value []byte, version int) (str
 	if err != nil {
 		return "", err
 	}
-	ciphertext, err := crypto.SealBound(value, keys, crypto.Binding{Path: sec.Path, Version: version, Readers: sum})
+	ciphertext, err := crypto.Seal(value, keys, crypto.Binding{Path: sec.Path, Version: version, Readers: sum})
 	if err != nil {
 		return "", fmt.Errorf("%s: %w", sec.Path, err)
 	}

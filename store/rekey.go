@@ -220,7 +220,7 @@ func (s *Store) reseal(path string, id *crypto.Identity, act Act, gone []string)
 		if v.Value == "" {
 			continue
 		}
-		plain, h, err := crypto.OpenHeader(v.Value, id)
+		plain, h, err := crypto.Open(v.Value, id)
 		if err != nil {
 			return nil, fmt.Errorf("version %d: %w", v.Number, err)
 		}
@@ -228,7 +228,7 @@ func (s *Store) reseal(path string, id *crypto.Identity, act Act, gone []string)
 			clear(plain)
 			return nil, err
 		}
-		v.Value, err = crypto.SealBound(plain, keys, crypto.Binding{Path: path, Version: v.Number, Readers: sum})
+		v.Value, err = crypto.Seal(plain, keys, crypto.Binding{Path: path, Version: v.Number, Readers: sum})
 		clear(plain)
 		if err != nil {
 			return nil, err

@@ -228,17 +228,7 @@ func stockAgeDecrypt(t *testing.T, m member, armored string) []byte {
 // TestFormatParseFormat round-trips a secret that uses every field.
 func TestFormatParseFormat(t *testing.T) {
 	alice, bob := newMember(t, "alice"), newMember(t, "bob")
-	keys, err := crypto.ParseRecipients([]string{alice.Public, bob.Public})
-	if err != nil {
-		t.Fatal(err)
-	}
-	seal := func(v string) string {
-		ct, err := crypto.Seal([]byte(v), keys)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ct
-	}
+	seal := func(v string) string { return sealUnbound(t, v, alice, bob) }
 	sec := &inventory.Secret{
 		Path:        "prod/db/password",
 		Owner:       "data-platform",
@@ -298,11 +288,7 @@ func TestFormatParseFormat(t *testing.T) {
 
 func TestParseSecretErrors(t *testing.T) {
 	alice := newMember(t, "alice")
-	keys, _ := crypto.ParseRecipients([]string{alice.Public})
-	ct, err := crypto.Seal([]byte("v"), keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ct := sealUnbound(t, "v", alice)
 	good, err := FormatSecret(&inventory.Secret{Path: "prod/db/password", Owner: "o",
 		Versions: []inventory.Version{{Number: 1, State: inventory.Current, Created: t0, Value: ct}}})
 	if err != nil {

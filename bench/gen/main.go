@@ -545,7 +545,7 @@ func (g *generated) writeOne(sp *spec, targets *targets, vr *valueRand, sampleOn
 			continue
 		}
 		value := sp.kind.value(vr, sp)
-		ct, err := crypto.SealBound(value, tg.keys, crypto.Binding{Path: sp.path, Version: sec.Versions[i].Number, Readers: tg.sum})
+		ct, err := crypto.Seal(value, tg.keys, crypto.Binding{Path: sp.path, Version: sec.Versions[i].Number, Readers: tg.sum})
 		if err != nil {
 			return err
 		}
@@ -647,7 +647,7 @@ func verify(g *generated) error {
 	if err != nil {
 		return err
 	}
-	plain, err := crypto.Open(sec.CurrentVersion().Value, g.id)
+	plain, _, err := crypto.Open(sec.CurrentVersion().Value, g.id)
 	if err != nil {
 		return fmt.Errorf("%s: %w", g.sample, err)
 	}
