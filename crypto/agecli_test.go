@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/internal/agetest"
 )
 
 // ageCLI returns the stock age command, or skips the test without it.
@@ -47,8 +48,8 @@ func runAge(t *testing.T, stdin string, args ...string) []byte {
 func TestStockAgeDecryptsSeal(t *testing.T) {
 	t.Parallel()
 	ageCLI(t)
-	gen, _ := x25519(t)
-	key := newSSHKey(t, "")
+	gen, _ := agetest.X25519(t)
+	key := agetest.NewSSHKey(t, "")
 	value := []byte("p@ss w0rd\n\x00\xff with 'quotes' and $VARS\n")
 
 	tests := []struct {
@@ -66,7 +67,7 @@ func TestStockAgeDecryptsSeal(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			idFile := writeFile(t, "identity", tt.identity)
+			idFile := agetest.WriteFile(t, "identity", tt.identity)
 			if got := runAge(t, sealed, "-d", "-i", idFile); !bytes.Equal(got, value) {
 				t.Errorf("age -d gave %q, want %q", got, value)
 			}
@@ -78,8 +79,8 @@ func TestStockAgeDecryptsSeal(t *testing.T) {
 func TestOpenReadsStockAge(t *testing.T) {
 	t.Parallel()
 	ageCLI(t)
-	gen, id := x25519(t)
-	key := newSSHKey(t, "")
+	gen, id := agetest.X25519(t)
+	key := agetest.NewSSHKey(t, "")
 	sid, err := crypto.ParseIdentityFile(key.PEM, "id_ed25519", nil)
 	if err != nil {
 		t.Fatal(err)

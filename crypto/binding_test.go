@@ -9,6 +9,7 @@ import (
 
 	"filippo.io/age/armor"
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/internal/agetest"
 )
 
 var testBinding = crypto.Binding{Path: "prod/db/password", Version: 4, Readers: "0123456789abcdef"}
@@ -17,8 +18,8 @@ var testBinding = crypto.Binding{Path: "prod/db/password", Version: 4, Readers: 
 // header, with one recipient stanza per reader.
 func TestSealBoundRoundTrip(t *testing.T) {
 	t.Parallel()
-	alice, aliceID := x25519(t)
-	bob, _ := x25519(t)
+	alice, aliceID := agetest.X25519(t)
+	bob, _ := agetest.X25519(t)
 	sealed, err := crypto.Seal([]byte("s3cr3t"), recipients(t, alice.Public, bob.Public), testBinding)
 	if err != nil {
 		t.Fatal(err)
@@ -46,8 +47,8 @@ func TestSealBoundRoundTrip(t *testing.T) {
 // as unbound, so the store can warn about them.
 func TestUnboundValueHasNoBinding(t *testing.T) {
 	t.Parallel()
-	alice, id := x25519(t)
-	_, h, err := crypto.Open(sealUnbound(t, "old", alice.Public), id)
+	alice, id := agetest.X25519(t)
+	_, h, err := crypto.Open(agetest.SealUnbound(t, "old", alice.Public), id)
 	if err != nil || h.Binding != nil || h.Recipients != 1 {
 		t.Errorf("Open(unbound) = %+v, %v", h, err)
 	}
@@ -58,15 +59,15 @@ func TestUnboundValueHasNoBinding(t *testing.T) {
 func TestStockAgeDecryptsBoundValue(t *testing.T) {
 	t.Parallel()
 	ageCLI(t)
-	gen, _ := x25519(t)
-	key := newSSHKey(t, "")
+	gen, _ := agetest.X25519(t)
+	key := agetest.NewSSHKey(t, "")
 	value := []byte("p@ss w0rd\nsecond line\n")
 	sealed, err := crypto.Seal(value, recipients(t, gen.Public, key.Public), testBinding)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, identity := range map[string][]byte{"x25519": []byte(gen.Secret + "\n"), "ssh-ed25519": key.PEM} {
-		idFile := writeFile(t, "identity-"+name, identity)
+		idFile := agetest.WriteFile(t, "identity-"+name, identity)
 		if got := runAge(t, sealed, "-d", "-i", idFile); !bytes.Equal(got, value) {
 			t.Errorf("%s: age -d gave %q, want %q", name, got, value)
 		}
@@ -77,7 +78,7 @@ func TestStockAgeDecryptsBoundValue(t *testing.T) {
 // pass for another secret's) breaks the header MAC.
 func TestEditedBindingIsTampered(t *testing.T) {
 	t.Parallel()
-	alice, id := x25519(t)
+	alice, id := agetest.X25519(t)
 	sealed, err := crypto.Seal([]byte("prod value"), recipients(t, alice.Public), testBinding)
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +99,7 @@ func TestEditedBindingIsTampered(t *testing.T) {
 // where its value belongs.
 func TestSealBoundRefusesBadBinding(t *testing.T) {
 	t.Parallel()
-	alice, _ := x25519(t)
+	alice, _ := agetest.X25519(t)
 	for _, b := range []crypto.Binding{
 		{Path: "prod/a b", Version: 1, Readers: "x"},
 		{Path: "prod/a", Version: 0, Readers: "x"},

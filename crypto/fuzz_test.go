@@ -5,13 +5,14 @@ import (
 	"testing"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/internal/agetest"
 )
 
 // FuzzInspect: a value's header comes from a file anyone with push access
 // may have written. Reading it never panics, and a binding it reports is
 // one SealBound could have written.
 func FuzzInspect(f *testing.F) {
-	alice, _ := x25519(f)
+	alice, _ := agetest.X25519(f)
 	bound, err := crypto.Seal([]byte("v"), recipients(f, alice.Public), crypto.Binding{Path: "prod/db/password", Version: 2, Readers: "0123456789abcdef"})
 	if err != nil {
 		f.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/internal/agetest"
 )
 
 func TestGenerateIdentity(t *testing.T) {
@@ -42,8 +43,8 @@ func TestGenerateIdentity(t *testing.T) {
 
 func TestParseIdentity(t *testing.T) {
 	t.Parallel()
-	a, aid := x25519(t)
-	b, _ := x25519(t)
+	a, aid := agetest.X25519(t)
+	b, _ := agetest.X25519(t)
 	text := "# created: 2026-01-01T00:00:00Z\n# public key: " + a.Public + "\n" + a.Secret + "\r\n\n  " + b.Secret + "  \n"
 	id, err := crypto.ParseIdentity(text, "identity file keys.txt")
 	if err != nil {
@@ -65,7 +66,7 @@ func TestParseIdentity(t *testing.T) {
 
 func TestParseIdentityErrorsNeverQuoteKeys(t *testing.T) {
 	t.Parallel()
-	gen, _ := x25519(t)
+	gen, _ := agetest.X25519(t)
 	s := gen.Secret
 	last := s[len(s)-1]
 	swapped := "Q"
@@ -111,7 +112,7 @@ func TestParseIdentityErrorsNeverQuoteKeys(t *testing.T) {
 
 func TestParseIdentityFilePlain(t *testing.T) {
 	t.Parallel()
-	gen, _ := x25519(t)
+	gen, _ := agetest.X25519(t)
 	id, err := crypto.ParseIdentityFile([]byte("# created by age-keygen\n"+gen.Secret+"\n"), "keys.txt", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -127,14 +128,14 @@ func TestParseIdentityFilePlain(t *testing.T) {
 
 func TestParseIdentityFileWithPassphrase(t *testing.T) {
 	t.Parallel()
-	gen, _ := x25519(t)
+	gen, _ := agetest.X25519(t)
 	sealed := seal(t, "hunter2", gen.Public)
 	for _, armored := range []bool{true, false} {
 		name := "binary"
 		if armored {
 			name = "armored"
 		}
-		data := passphraseFile(t, "# my key\n"+gen.Secret+"\n", "correct horse", armored)
+		data := agetest.PassphraseFile(t, "# my key\n"+gen.Secret+"\n", "correct horse", armored)
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			// Leading and trailing blank lines, as an editor may leave them.
@@ -142,8 +143,8 @@ func TestParseIdentityFileWithPassphrase(t *testing.T) {
 				data = append(append([]byte("\n"), data...), "\n\n"...)
 			}
 
-			right := &pass{p: "correct horse"}
-			id, err := crypto.ParseIdentityFile(data, "keys.age", right.ask)
+			right := &agetest.Pass{Answer: "correct horse"}
+			id, err := crypto.ParseIdentityFile(data, "keys.age", right.Ask)
 			if err != nil {
 				t.Fatalf("with the right passphrase: %v", err)
 			}
@@ -153,11 +154,11 @@ func TestParseIdentityFileWithPassphrase(t *testing.T) {
 			if got, _, err := crypto.Open(sealed, id); err != nil || string(got) != "hunter2" {
 				t.Errorf("Open = %q, %v", got, err)
 			}
-			if len(right.prompts) != 1 || !strings.Contains(right.prompts[0], "keys.age") {
-				t.Errorf("prompts = %q, want one naming the file", right.prompts)
+			if len(right.Prompts) != 1 || !strings.Contains(right.Prompts[0], "keys.age") {
+				t.Errorf("prompts = %q, want one naming the file", right.Prompts)
 			}
 
-			_, err = crypto.ParseIdentityFile(data, "keys.age", (&pass{p: "wrong horse"}).ask)
+			_, err = crypto.ParseIdentityFile(data, "keys.age", (&agetest.Pass{Answer: "wrong horse"}).Ask)
 			if !errors.Is(err, crypto.ErrWrongPassphrase) || !strings.Contains(err.Error(), "keys.age") {
 				t.Errorf("with a wrong passphrase: %v, want ErrWrongPassphrase naming the file", err)
 			}
@@ -178,10 +179,10 @@ func TestParseIdentityFileWithPassphrase(t *testing.T) {
 
 func TestParseIdentityFileWithPassphraseBadContent(t *testing.T) {
 	t.Parallel()
-	gen, _ := x25519(t)
+	gen, _ := agetest.X25519(t)
 	bad := gen.Secret[:len(gen.Secret)-3] + "QQQ"
-	data := passphraseFile(t, bad+"\n", "pw", true)
-	_, err := crypto.ParseIdentityFile(data, "keys.age", (&pass{p: "pw"}).ask)
+	data := agetest.PassphraseFile(t, bad+"\n", "pw", true)
+	_, err := crypto.ParseIdentityFile(data, "keys.age", (&agetest.Pass{Answer: "pw"}).Ask)
 	if err == nil || !strings.Contains(err.Error(), "line 1 is not an age identity") {
 		t.Fatalf("err = %v", err)
 	}
@@ -192,7 +193,7 @@ func TestParseIdentityFileWithPassphraseBadContent(t *testing.T) {
 
 func TestParseIdentityFileSSH(t *testing.T) {
 	t.Parallel()
-	key := newSSHKey(t, "")
+	key := agetest.NewSSHKey(t, "")
 	id, err := crypto.ParseIdentityFile(key.PEM, "id_ed25519", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -212,19 +213,19 @@ func TestParseIdentityFileSSH(t *testing.T) {
 
 func TestParseIdentityFileSSHWithPassphrase(t *testing.T) {
 	t.Parallel()
-	key := newSSHKey(t, "open sesame")
-	right := &pass{p: "open sesame"}
-	id, err := crypto.ParseIdentityFile(key.PEM, "id_ed25519", right.ask)
+	key := agetest.NewSSHKey(t, "open sesame")
+	right := &agetest.Pass{Answer: "open sesame"}
+	id, err := crypto.ParseIdentityFile(key.PEM, "id_ed25519", right.Ask)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(id.PublicKeys(), []string{key.Public}) {
 		t.Errorf("PublicKeys = %v, want %q", id.PublicKeys(), key.Public)
 	}
-	if len(right.prompts) != 1 || !strings.Contains(right.prompts[0], "id_ed25519") {
-		t.Errorf("prompts = %q", right.prompts)
+	if len(right.Prompts) != 1 || !strings.Contains(right.Prompts[0], "id_ed25519") {
+		t.Errorf("prompts = %q", right.Prompts)
 	}
-	_, err = crypto.ParseIdentityFile(key.PEM, "id_ed25519", (&pass{p: "wrong"}).ask)
+	_, err = crypto.ParseIdentityFile(key.PEM, "id_ed25519", (&agetest.Pass{Answer: "wrong"}).Ask)
 	if !errors.Is(err, crypto.ErrWrongPassphrase) {
 		t.Errorf("wrong passphrase: %v", err)
 	}
@@ -252,7 +253,7 @@ func TestParseIdentityFileUnsupportedKeys(t *testing.T) {
 		{"ecdsa", pem.EncodeToMemory(block), "identity file k: only ssh-ed25519 private keys are supported"},
 		{"garbage PEM", []byte("-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n"), "identity file k: not a usable private key"},
 		{"certificate", []byte("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"), "not a usable private key"},
-		{"public key file", []byte(newSSHKey(t, "").Public + "\n"), "line 1 is not an age identity"},
+		{"public key file", []byte(agetest.NewSSHKey(t, "").Public + "\n"), "line 1 is not an age identity"},
 	}
 	for _, tt := range tests {
 		_, err := crypto.ParseIdentityFile(tt.data, "k", nil)

@@ -11,13 +11,14 @@ import (
 	"filippo.io/age/armor"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/internal/agetest"
 	"github.com/cabinethq/cabinet/inventory"
 )
 
 func TestSealOpenRoundTrip(t *testing.T) {
 	t.Parallel()
-	gen, xid := x25519(t)
-	key := newSSHKey(t, "")
+	gen, xid := agetest.X25519(t)
+	key := agetest.NewSSHKey(t, "")
 	sid, err := crypto.ParseIdentityFile(key.PEM, "id_ed25519", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +75,7 @@ func TestSealOpenRoundTrip(t *testing.T) {
 
 func TestSealIsRandomized(t *testing.T) {
 	t.Parallel()
-	gen, _ := x25519(t)
+	gen, _ := agetest.X25519(t)
 	first, second := seal(t, "same", gen.Public), seal(t, "same", gen.Public)
 	if first == second {
 		t.Error("two seals of the same value are identical")
@@ -84,7 +85,7 @@ func TestSealIsRandomized(t *testing.T) {
 func TestOpenToleratesSurroundingWhitespace(t *testing.T) {
 	t.Parallel()
 	// YAML block scalars may add or strip the final newline.
-	gen, id := x25519(t)
+	gen, id := agetest.X25519(t)
 	sealed := seal(t, "hunter2", gen.Public)
 	for _, v := range []string{strings.TrimSpace(sealed), "\n" + sealed + "\n\n"} {
 		if got, _, err := crypto.Open(v, id); err != nil || string(got) != "hunter2" {
@@ -95,7 +96,7 @@ func TestOpenToleratesSurroundingWhitespace(t *testing.T) {
 
 func TestSealRefuses(t *testing.T) {
 	t.Parallel()
-	gen, _ := x25519(t)
+	gen, _ := agetest.X25519(t)
 	secret := append(bytes.Repeat([]byte("s3cr3t-"), crypto.MaxValueSize/7), "tail-over-the-limit"...)
 	_, err := crypto.Seal(secret, recipients(t, gen.Public), testBinding)
 	if err == nil || !strings.Contains(err.Error(), "1 MiB") {
@@ -111,9 +112,9 @@ func TestSealRefuses(t *testing.T) {
 
 func TestOpenWrongIdentity(t *testing.T) {
 	t.Parallel()
-	alice, _ := x25519(t)
-	_, mallory := x25519(t)
-	key := newSSHKey(t, "")
+	alice, _ := agetest.X25519(t)
+	_, mallory := agetest.X25519(t)
+	key := agetest.NewSSHKey(t, "")
 	tests := map[string]string{
 		"x25519":      seal(t, "hunter2", alice.Public),
 		"ssh-ed25519": seal(t, "hunter2", key.Public),
@@ -131,7 +132,7 @@ func TestOpenWrongIdentity(t *testing.T) {
 
 func TestOpenTampered(t *testing.T) {
 	t.Parallel()
-	gen, id := x25519(t)
+	gen, id := agetest.X25519(t)
 	sealed := seal(t, strings.Repeat("long enough value to span more than one armor line ", 3), gen.Public)
 	lines := strings.Split(strings.TrimSuffix(sealed, "\n"), "\n")
 	if len(lines) < 5 {
@@ -186,7 +187,7 @@ func TestOpenDamagedRecipientStanza(t *testing.T) {
 	// A damaged X25519 stanza may not be told apart from one sealed to
 	// someone else (that is how age works): it must fail either way, and
 	// never with a value.
-	gen, id := x25519(t)
+	gen, id := agetest.X25519(t)
 	for range 20 {
 		sealed := seal(t, "hunter2", gen.Public)
 		lines := strings.Split(sealed, "\n")
@@ -203,7 +204,7 @@ func TestOpenDamagedRecipientStanza(t *testing.T) {
 func TestOpenRefusesOversizedValue(t *testing.T) {
 	t.Parallel()
 	// Another age client may have sealed more than cabinet would.
-	gen, id := x25519(t)
+	gen, id := agetest.X25519(t)
 	r, err := age.ParseX25519Recipient(gen.Public)
 	if err != nil {
 		t.Fatal(err)
@@ -238,8 +239,8 @@ func (zeros) Read(p []byte) (int, error) {
 
 func TestParseRecipient(t *testing.T) {
 	t.Parallel()
-	gen, _ := x25519(t)
-	key := newSSHKey(t, "")
+	gen, _ := agetest.X25519(t)
+	key := agetest.NewSSHKey(t, "")
 	rsa := "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC7 bob@host"
 	valid := []string{
 		gen.Public,
@@ -299,7 +300,7 @@ func TestParseRecipient(t *testing.T) {
 }
 
 func genSecret(t *testing.T) string {
-	gen, _ := x25519(t)
+	gen, _ := agetest.X25519(t)
 	return gen.Secret
 }
 

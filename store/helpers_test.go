@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -17,10 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"filippo.io/age"
-	"filippo.io/age/armor"
-
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/internal/agetest"
 	"github.com/cabinethq/cabinet/inventory"
 )
 
@@ -420,28 +417,9 @@ func openAll(s *Store, paths []string, value func(i, v int) []byte, ids ...*cryp
 // and cabinet did before bindings: no binding stanza.
 func sealUnbound(tb testing.TB, value string, to ...member) string {
 	tb.Helper()
-	var rs []age.Recipient
+	var keys []string
 	for _, m := range to {
-		r, err := age.ParseX25519Recipient(m.Public)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		rs = append(rs, r)
+		keys = append(keys, m.Public)
 	}
-	var buf bytes.Buffer
-	aw := armor.NewWriter(&buf)
-	w, err := age.Encrypt(aw, rs...)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := io.WriteString(w, value); err != nil {
-		tb.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		tb.Fatal(err)
-	}
-	if err := aw.Close(); err != nil {
-		tb.Fatal(err)
-	}
-	return buf.String()
+	return agetest.SealUnbound(tb, value, keys...)
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cabinethq/cabinet/crypto/keysource"
+	"github.com/cabinethq/cabinet/internal/agetest"
 	"github.com/cabinethq/cabinet/inventory"
 )
 
@@ -81,18 +82,18 @@ func TestIdentityFileThatIsADeviceIsRefusedAtOnce(t *testing.T) {
 
 func TestIdentityFileOver64KiBIsRefused(t *testing.T) {
 	t.Parallel()
-	gen, _ := x25519(t)
+	gen, _ := agetest.X25519(t)
 	key := gen.Secret + "\n"
 	// Exactly 64 KiB, padded with comments, is read; one byte more is not.
 	const limit = 64 << 10
 	pad := "# " + strings.Repeat("x", limit-len(key)-3) + "\n"
-	fits := writeFile(t, "fits.txt", []byte(pad+key))
+	fits := agetest.WriteFile(t, "fits.txt", []byte(pad+key))
 	if len(pad+key) != limit {
 		t.Fatalf("the file has %d bytes", len(pad+key))
 	}
 	if err := resolveWithin(t, fits); err != nil {
 		t.Fatalf("a 64 KiB identity file is refused: %v", err)
 	}
-	big := writeFile(t, "big.txt", []byte("#"+pad+key))
+	big := agetest.WriteFile(t, "big.txt", []byte("#"+pad+key))
 	checkRefused(t, resolveWithin(t, big), big, "larger than 64 KiB")
 }

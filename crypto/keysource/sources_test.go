@@ -10,6 +10,7 @@ import (
 
 	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/crypto/keysource"
+	"github.com/cabinethq/cabinet/internal/agetest"
 	"github.com/cabinethq/cabinet/internal/memkeyring"
 	"github.com/cabinethq/cabinet/inventory"
 )
@@ -38,12 +39,12 @@ func (brokenKeyring) Delete(string, string) error      { return keysource.ErrKey
 
 func TestResolveOrder(t *testing.T) {
 	t.Parallel()
-	flag, _ := x25519(t)
-	envFile, _ := x25519(t)
-	envKey, _ := x25519(t)
-	ring, _ := x25519(t)
-	flagPath := writeFile(t, "flag.txt", []byte(flag.Secret+"\n"))
-	envPath := writeFile(t, "env.txt", []byte(envFile.Secret+"\n"))
+	flag, _ := agetest.X25519(t)
+	envFile, _ := agetest.X25519(t)
+	envKey, _ := agetest.X25519(t)
+	ring, _ := agetest.X25519(t)
+	flagPath := agetest.WriteFile(t, "flag.txt", []byte(flag.Secret+"\n"))
+	envPath := agetest.WriteFile(t, "env.txt", []byte(envFile.Secret+"\n"))
 
 	tests := []struct {
 		name       string
@@ -98,8 +99,8 @@ func TestResolveOrder(t *testing.T) {
 
 func TestResolveErrors(t *testing.T) {
 	t.Parallel()
-	ring, _ := x25519(t)
-	good, _ := x25519(t)
+	ring, _ := agetest.X25519(t)
+	good, _ := agetest.X25519(t)
 	missing := filepath.Join(t.TempDir(), "nope", "keys.txt")
 	badChecksum := good.Secret[:len(good.Secret)-2] + "QQ"
 	if badChecksum == good.Secret {
@@ -155,14 +156,14 @@ func TestResolveErrors(t *testing.T) {
 		},
 		{
 			name:    "passphrase file without a terminal",
-			sources: keysource.Sources{File: writeFile(t, "keys.age", passphraseFile(t, good.Secret, "pw")), Getenv: env(nil)},
+			sources: keysource.Sources{File: agetest.WriteFile(t, "keys.age", agetest.PassphraseFile(t, good.Secret, "pw", true)), Getenv: env(nil)},
 			wantErr: []string{"keys.age is protected by a passphrase"},
 		},
 		{
 			name: "passphrase file with a wrong passphrase",
 			sources: keysource.Sources{
-				File: writeFile(t, "keys.age", passphraseFile(t, good.Secret, "pw")), Getenv: env(nil),
-				Passphrase: (&pass{p: "nope"}).ask,
+				File: agetest.WriteFile(t, "keys.age", agetest.PassphraseFile(t, good.Secret, "pw", true)), Getenv: env(nil),
+				Passphrase: (&agetest.Pass{Answer: "nope"}).Ask,
 			},
 			wantIs: crypto.ErrWrongPassphrase,
 		},
@@ -196,22 +197,22 @@ func TestResolveErrors(t *testing.T) {
 
 func TestResolvePassphraseFile(t *testing.T) {
 	t.Parallel()
-	gen, _ := x25519(t)
-	path := writeFile(t, "keys.age", passphraseFile(t, gen.Secret+"\n", "pw"))
-	ask := &pass{p: "pw"}
-	id, err := keysource.Sources{Getenv: env(map[string]string{"CABINET_IDENTITY_FILE": path}), Passphrase: ask.ask}.Resolve()
+	gen, _ := agetest.X25519(t)
+	path := agetest.WriteFile(t, "keys.age", agetest.PassphraseFile(t, gen.Secret+"\n", "pw", true))
+	ask := &agetest.Pass{Answer: "pw"}
+	id, err := keysource.Sources{Getenv: env(map[string]string{"CABINET_IDENTITY_FILE": path}), Passphrase: ask.Ask}.Resolve()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(id.PublicKeys(), []string{gen.Public}) || len(ask.prompts) != 1 {
-		t.Errorf("Resolve = %v after %d prompts", id.PublicKeys(), len(ask.prompts))
+	if !slices.Equal(id.PublicKeys(), []string{gen.Public}) || len(ask.Prompts) != 1 {
+		t.Errorf("Resolve = %v after %d prompts", id.PublicKeys(), len(ask.Prompts))
 	}
 }
 
 func TestResolveSSHIdentityFile(t *testing.T) {
 	t.Parallel()
-	key := newSSHKey(t)
-	id, err := keysource.Sources{File: writeFile(t, "id_ed25519", key.PEM), Getenv: env(nil)}.Resolve()
+	key := agetest.NewSSHKey(t, "")
+	id, err := keysource.Sources{File: agetest.WriteFile(t, "id_ed25519", key.PEM), Getenv: env(nil)}.Resolve()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +223,7 @@ func TestResolveSSHIdentityFile(t *testing.T) {
 
 // Not parallel: it sets the process environment.
 func TestResolveDefaultsToTheProcessEnvironment(t *testing.T) {
-	gen, _ := x25519(t)
+	gen, _ := agetest.X25519(t)
 	t.Setenv("CABINET_IDENTITY_FILE", "")
 	t.Setenv("CABINET_IDENTITY", gen.Secret)
 	id, err := keysource.Sources{Keyring: &memkeyring.Keyring{}}.Resolve()
