@@ -173,7 +173,7 @@ func (a *App) openStore() (*store.Store, error) {
 	if err != nil {
 		return nil, recipientsProblem(dir, err)
 	}
-	s.Warn = func(msg string) { fmt.Fprintf(a.Err, "cabinet: warning: %s\n", inventory.Printable(msg)) }
+	s.SetWarn(func(msg string) { fmt.Fprintf(a.Err, "cabinet: warning: %s\n", inventory.Printable(msg)) })
 	return s, nil
 }
 
