@@ -7,7 +7,7 @@ import "strings"
 func isCobraUsageError(err error) bool {
 	msg := err.Error()
 	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "requires at most", "invalid argument", "flag needs an argument", "if any flags in the group"} {
-		if strings.Contains(msg, p) {
+		if strings.HasPrefix(msg, p) { // not Contains: a message of git or of a file may hold these words
 			return true
 		}
 	}

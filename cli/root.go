@@ -113,7 +113,7 @@ upwards holding .cabinet/, else ~/.local/share/cabinet/store.`,
 		root.AddCommand(c)
 	}
 	for _, c := range []*cobra.Command{
-		newDemoCmd(a), newInitCmd(a), newIdentityCmd(a), newMembersCmd(a), newScopesCmd(a), newRekeyCmd(a), newDoctorCmd(a),
+		newDemoCmd(a), newInitCmd(a), newCloneCmd(a), newSyncCmd(a), newIdentityCmd(a), newMembersCmd(a), newScopesCmd(a), newRekeyCmd(a), newDoctorCmd(a),
 	} {
 		c.GroupID = "team"
 		root.AddCommand(c)

@@ -87,6 +87,7 @@ func (s *Store) writeFileSyncedWith(name string, write func(io.Writer) error) er
 		return fmt.Errorf("failed to write %s: %w", name, err)
 	}
 	renamed = true
+	f.touched(name)
 	return nil
 }
 

@@ -58,6 +58,8 @@ func (s *Store) Audit(e inventory.Event) error {
 	if _, err := f.Write(buf.Bytes()); err != nil {
 		return auditWriteError(name, err)
 	}
+	fsys.touched(name)
+	fsys.recorded(e)
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("failed to sync %s: %w", name, err)
 	}

@@ -36,6 +36,9 @@ type storeFS struct {
 	mu     sync.Mutex
 	locked bool
 	swept  map[string]bool
+	// change is what the hold of the lock wrote, for its commit in a Git
+	// store (see git.go); nil when the lock is not held.
+	change *changeLog
 }
 
 func openStoreFS(dir string) (*storeFS, error) {
@@ -305,14 +308,39 @@ const tempPrefix = ".tmp-"
 // beginLocked and endLocked bracket a hold of the store's lock.
 func (f *storeFS) beginLocked() {
 	f.mu.Lock()
-	f.locked, f.swept = true, map[string]bool{}
+	f.locked, f.swept, f.change = true, map[string]bool{}, &changeLog{}
 	f.mu.Unlock()
 }
 
 func (f *storeFS) endLocked() {
 	f.mu.Lock()
-	f.locked, f.swept = false, nil
+	f.locked, f.swept, f.change = false, nil, nil
 	f.mu.Unlock()
+}
+
+// touched notes that the holder of the lock wrote or removed name.
+func (f *storeFS) touched(name string) {
+	f.mu.Lock()
+	c := f.change
+	f.mu.Unlock()
+	c.touch(name)
+}
+
+// recorded notes an audit event of the holder of the lock.
+func (f *storeFS) recorded(e inventory.Event) {
+	f.mu.Lock()
+	c := f.change
+	f.mu.Unlock()
+	c.record(e)
+}
+
+// takeChange hands over what the hold of the lock changed so far.
+func (f *storeFS) takeChange() *changeLog {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c := f.change
+	f.change = &changeLog{}
+	return c
 }
 
 // sweep removes the temporary files a killed writer left in the folder dir.

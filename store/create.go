@@ -14,12 +14,12 @@ var ErrExists = errors.New("already exists")
 // Create registers a secret that has no value yet (status no-value): its
 // owner and policy are known, its value comes later, for example from a
 // partner. edit sets its metadata.
-func (s *Store) Create(path string, act Act, edit func(*inventory.Secret) error) (*inventory.Secret, error) {
-	unlock, err := s.beginWrite(path, act)
+func (s *Store) Create(path string, act Act, edit func(*inventory.Secret) error) (_ *inventory.Secret, err error) {
+	done, err := s.beginWrite(path, act)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
+	defer done(&err)
 	if _, err := s.Load(path); !errors.Is(err, ErrNotFound) {
 		if err == nil {
 			err = inventory.WithHint(fmt.Errorf("secret %s %w", path, ErrExists), "open it to edit it, or choose another path")
@@ -78,15 +78,15 @@ func runbookDetail(runbook string) string {
 
 // stage seals value as a new pending version; started records what the
 // staging begins and returns its audit event.
-func (s *Store) stage(path string, value []byte, act Act, started func(*inventory.Secret, inventory.Version) inventory.Event) (*inventory.Secret, inventory.Version, error) {
+func (s *Store) stage(path string, value []byte, act Act, started func(*inventory.Secret, inventory.Version) inventory.Event) (_ *inventory.Secret, _ inventory.Version, err error) {
 	if err := checkValue(path, value); err != nil {
 		return nil, inventory.Version{}, err
 	}
-	unlock, err := s.beginWrite(path, act)
+	done, err := s.beginWrite(path, act)
 	if err != nil {
 		return nil, inventory.Version{}, err
 	}
-	defer unlock()
+	defer done(&err)
 	sec, err := s.Load(path)
 	if err != nil {
 		return nil, inventory.Version{}, err

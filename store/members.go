@@ -114,12 +114,12 @@ func (s *Store) RemoveScope(prefix string, id *crypto.Identity, act Act) (RekeyR
 
 // Reencrypt brings every secret in line with its scope, for example after an
 // interrupted change of members.
-func (s *Store) Reencrypt(id *crypto.Identity, act Act) (RekeyResult, error) {
-	unlock, err := s.lockAsMember(act)
+func (s *Store) Reencrypt(id *crypto.Identity, act Act) (_ RekeyResult, err error) {
+	done, err := s.lockAsMember(act)
 	if err != nil {
 		return RekeyResult{}, err
 	}
-	defer unlock()
+	defer done(&err)
 	return s.rekeyAll(id, act, nil)
 }
 
@@ -144,12 +144,12 @@ var errUnchanged = errors.New("nothing to change")
 // half-way, the secrets not yet re-sealed are still readable by their old
 // readers, and a re-run (of the same command or `cabinet rekey`) sees them
 // as stale and finishes.
-func (s *Store) changeRecipients(id *crypto.Identity, act Act, action, subject string, change func(*inventory.Recipients) error) (RekeyResult, error) {
-	unlock, err := s.lockAsMember(act)
+func (s *Store) changeRecipients(id *crypto.Identity, act Act, action, subject string, change func(*inventory.Recipients) error) (_ RekeyResult, err error) {
+	done, err := s.lockAsMember(act)
 	if err != nil {
 		return RekeyResult{}, err
 	}
-	defer unlock()
+	defer done(&err)
 	next := inventory.Recipients{Members: maps.Clone(s.Recipients.Members), Scopes: map[string][]string{}}
 	for k, v := range s.Recipients.Scopes {
 		next.Scopes[k] = slices.Clone(v)

@@ -153,12 +153,12 @@ func (s *Store) Edit(path string, act Act, edit func(*inventory.Secret) error) (
 // Change applies change to a secret under the lock, writes it atomically
 // and appends the audit event that change returns. An error from change
 // leaves the secret as it was and records nothing.
-func (s *Store) Change(path string, act Act, change func(*inventory.Secret) (inventory.Event, error)) (*inventory.Secret, error) {
-	unlock, err := s.lockAsMember(act)
+func (s *Store) Change(path string, act Act, change func(*inventory.Secret) (inventory.Event, error)) (_ *inventory.Secret, err error) {
+	done, err := s.lockAsMember(act)
 	if err != nil {
 		return nil, err
 	}
-	defer unlock()
+	defer done(&err)
 	sec, err := s.Load(path)
 	if err != nil {
 		return nil, err
@@ -202,15 +202,15 @@ func (a Act) Event(action, path string, version int, outcome, detail string) inv
 // secret when it does not exist. edit, if not nil, sets metadata first
 // (created reports a new secret). The value is sealed to the members of the
 // path's scope.
-func (s *Store) SetValue(path string, value []byte, act Act, edit func(sec *inventory.Secret, created bool) error) (*inventory.Secret, inventory.Version, error) {
+func (s *Store) SetValue(path string, value []byte, act Act, edit func(sec *inventory.Secret, created bool) error) (_ *inventory.Secret, _ inventory.Version, err error) {
 	if err := checkValue(path, value); err != nil {
 		return nil, inventory.Version{}, err
 	}
-	unlock, err := s.beginWrite(path, act)
+	done, err := s.beginWrite(path, act)
 	if err != nil {
 		return nil, inventory.Version{}, err
 	}
-	defer unlock()
+	defer done(&err)
 	sec, err := s.Load(path)
 	created := errors.Is(err, ErrNotFound)
 	switch {
@@ -240,9 +240,9 @@ func (s *Store) SetValue(path string, value []byte, act Act, edit func(sec *inve
 }
 
 // beginWrite checks path, takes the store's lock and reads the recipients
-// again, since another writer may have changed them. The caller calls
-// unlock when done.
-func (s *Store) beginWrite(path string, act Act) (unlock func(), err error) {
+// again, as lockAsMember does. The caller calls done when the change is
+// over.
+func (s *Store) beginWrite(path string, act Act) (done func(*error), err error) {
 	if err := s.ValidatePath(path); err != nil {
 		return nil, err
 	}
@@ -255,9 +255,12 @@ var ErrNotMember = errors.New("is not a member of the store")
 
 // lockAsMember takes the store's lock, reads the recipients again (another
 // writer may have changed them) and checks that act's actor is a member.
-// The caller calls unlock when done.
-func (s *Store) lockAsMember(act Act) (unlock func(), err error) {
-	if unlock, err = s.lock(); err != nil {
+// The caller defers done(&err) with its error result: in a Git store, done
+// commits what the change wrote, and a failed commit undoes the change and
+// becomes the error (see git.go). Then it releases the lock.
+func (s *Store) lockAsMember(act Act) (done func(*error), err error) {
+	unlock, err := s.lock()
+	if err != nil {
 		return nil, err
 	}
 	if err := s.readRecipients(); err != nil {
@@ -269,7 +272,17 @@ func (s *Store) lockAsMember(act Act) (unlock func(), err error) {
 		return nil, inventory.WithHint(fmt.Errorf("%q %w %s", act.Actor, ErrNotMember, s.Dir),
 			"ask a member of scope * to add you with `cabinet members add NAME KEY`")
 	}
-	return unlock, nil
+	fsys, err := s.files()
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	return func(errp *error) {
+		defer unlock()
+		if err := s.commitChange(fsys.takeChange()); err != nil && *errp == nil {
+			*errp = err
+		}
+	}, nil
 }
 
 // checkValue refuses an empty value and one too large to store.
@@ -312,12 +325,12 @@ func hasValues(sec *inventory.Secret) bool {
 }
 
 // Remove deletes a secret and records it.
-func (s *Store) Remove(path string, act Act) error {
-	unlock, err := s.beginWrite(path, act)
+func (s *Store) Remove(path string, act Act) (err error) {
+	done, err := s.beginWrite(path, act)
 	if err != nil {
 		return err
 	}
-	defer unlock()
+	defer done(&err)
 	// A damaged file can be removed; a missing one is an error.
 	// A link or a folder in its place is refused like everywhere else.
 	if _, err := s.Load(path); errors.Is(err, ErrNotFound) || isRefusal(err) {
@@ -339,6 +352,7 @@ func (s *Store) Remove(path string, act Act) error {
 		_ = s.Audit(ev)
 		return fmt.Errorf("failed to remove %s: %w", name, err)
 	}
+	fsys.touched(name)
 	s.pruneEmptyDirs(fsys, parentDir(name))
 	return nil
 }

@@ -154,7 +154,7 @@ func Init(dir, member, publicKey string) (*Store, error) {
 // machine and the temporary files (.tmp-*) of a write that was killed.
 var initFiles = map[string]string{
 	".cabinet/.gitignore": "# local to this machine, never shared\nlock\ncache/\ntmp/\n" + tempPrefix + "*\n",
-	".gitattributes":      "secrets/**/*.yaml merge=cabinet\n",
+	".gitattributes":      "# cabinet merges these itself (cabinet merge-driver): never conflict markers\nsecrets/**/*.yaml merge=cabinet\nrecipients.yaml merge=cabinet\naudit/*.jsonl merge=cabinet\n",
 	"secrets/.gitignore":  "# temporary files of an interrupted write\n" + tempPrefix + "*\n",
 	"secrets/.keep":       "",
 	"runbooks/.keep":      "",

@@ -1,0 +1,240 @@
+package store
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cabinethq/cabinet/inventory"
+)
+
+// gitEnv gives git an identity and keeps the user's Git config out of the
+// test, as on a fresh machine.
+func gitEnv(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Fatal("these tests need git (scripts/test installs it)")
+	}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	t.Setenv("GIT_AUTHOR_NAME", "Test")
+	t.Setenv("GIT_AUTHOR_EMAIL", "test@example.com")
+	t.Setenv("GIT_COMMITTER_NAME", "Test")
+	t.Setenv("GIT_COMMITTER_EMAIL", "test@example.com")
+}
+
+// git runs git in dir and returns its output, failing the test on error.
+func git(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s in %s: %v\n%s", strings.Join(args, " "), dir, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// newGitStore is newStore made a Git repository, as `cabinet init --git`
+// makes it.
+func newGitStore(t *testing.T, first member) *Store {
+	t.Helper()
+	gitEnv(t)
+	s := newStore(t, first)
+	if err := s.InitGit("cabinet", day(first.Name, 0)); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestGitCommitPerChange: in a Git store every change is one commit with
+// a message that says what changed, holding the files it wrote and the
+// audit lines it appended, and nothing the user had staged or edited.
+func TestGitCommitPerChange(t *testing.T) {
+	alice, bob := newMember(t, "alice"), newMember(t, "bob")
+	s := newGitStore(t, alice)
+	if got := git(t, s.Dir, "status", "--porcelain"); got != "" {
+		t.Fatalf("after init the work tree is not clean:\n%s", got)
+	}
+	// The user is editing a runbook and has staged another file by hand.
+	if err := os.WriteFile(filepath.Join(s.Dir, "runbooks/draft.yaml"), []byte("steps: []\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(s.Dir, "NOTES"), []byte("mine\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	git(t, s.Dir, "add", "NOTES")
+
+	mustSet(t, s, "prod/db/password", []byte("v1"), day("alice", 1))
+	mustSet(t, s, "prod/db/password", []byte("v2"), day("alice", 2))
+	if _, err := s.Edit("prod/db/password", day("alice", 3), func(sec *inventory.Secret) error {
+		sec.Description = "the warehouse"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	addMember(t, s, bob, alice)
+	if err := s.Remove("prod/db/password", day("alice", 4)); err != nil {
+		t.Fatal(err)
+	}
+
+	log := git(t, s.Dir, "log", "--format=%s")
+	want := []string{"rm prod/db/password", "members: add bob", "edit prod/db/password", "set prod/db/password: v2", "set prod/db/password: v1"}
+	if got := strings.Split(log, "\n"); len(got) != len(want)+1 || strings.Join(got[:len(want)], "\n") != strings.Join(want, "\n") {
+		t.Errorf("commits:\n%s\nwant, above the init:\n%s", log, strings.Join(want, "\n"))
+	}
+	files := git(t, s.Dir, "show", "--name-only", "--format=", "HEAD~3") // the second set
+	if files != "audit/alice.jsonl\nsecrets/prod/db/password.yaml" {
+		t.Errorf("the set's commit holds:\n%s", files)
+	}
+	if diff := git(t, s.Dir, "show", "--format=", "HEAD~3", "--", "audit/alice.jsonl"); !strings.Contains(diff, `+{"time"`) || !strings.Contains(diff, `"action":"set"`) {
+		t.Errorf("the set's commit does not hold its audit line:\n%s", diff)
+	}
+	status := git(t, s.Dir, "status", "--porcelain")
+	if status != "A  NOTES\n?? runbooks/draft.yaml" {
+		t.Errorf("what the user had staged or edited was touched:\n%s", status)
+	}
+	for _, rev := range []string{"HEAD", "HEAD~1", "HEAD~2", "HEAD~3", "HEAD~4"} {
+		if files := git(t, s.Dir, "show", "--name-only", "--format=", rev); strings.Contains(files, "NOTES") || strings.Contains(files, "draft") {
+			t.Errorf("%s swept in a file cabinet did not write:\n%s", rev, files)
+		}
+	}
+}
+
+// TestGitFailedCommitUndoesTheChange: a change whose commit fails (a hook
+// refuses it) is reported and leaves the store as the last commit has it.
+func TestGitFailedCommitUndoesTheChange(t *testing.T) {
+	alice := newMember(t, "alice")
+	s := newGitStore(t, alice)
+	mustSet(t, s, "prod/db/password", []byte("v1"), day("alice", 1))
+	before := git(t, s.Dir, "rev-parse", "HEAD")
+	hook := filepath.Join(s.Dir, ".git/hooks/pre-commit")
+	if err := os.WriteFile(hook, []byte("#!/bin/sh\necho 'refused by policy' >&2\nexit 1\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+
+	_, _, err := s.SetValue("prod/db/password", []byte("v2"), day("alice", 2), ownerIfNew)
+	if err == nil || !strings.Contains(err.Error(), "could not commit") || !strings.Contains(err.Error(), "undone") {
+		t.Fatalf("SetValue with a refusing hook: %v", err)
+	}
+	_, _, err = s.SetValue("prod/api/key", []byte("k"), day("alice", 2), ownerIfNew)
+	if err == nil {
+		t.Fatal("a new secret was set though its commit failed")
+	}
+	if got := git(t, s.Dir, "rev-parse", "HEAD"); got != before {
+		t.Errorf("HEAD moved from %s to %s", before, got)
+	}
+	sec, err := s.Load("prod/db/password")
+	if err != nil || len(sec.Versions) != 1 {
+		t.Errorf("prod/db/password after the failed commit: %v versions, %v; want the one committed", len(sec.Versions), err)
+	}
+	if _, err := s.Load("prod/api/key"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("prod/api/key after the failed commit: %v, want not found", err)
+	}
+	// Only audit lines (the failures, said as such) are left to commit.
+	if status := git(t, s.Dir, "status", "--porcelain"); status != "M audit/alice.jsonl" {
+		t.Errorf("after the undo:\n%s", status)
+	}
+	os.Remove(hook)
+	mustSet(t, s, "prod/db/password", []byte("v2"), day("alice", 3))
+	if status := git(t, s.Dir, "status", "--porcelain"); status != "" {
+		t.Errorf("the next change left:\n%s", status)
+	}
+}
+
+// twoClones makes a bare remote holding alice's Git store, and a clone of
+// it in which bob (a member in scope dev/) works.
+func twoClones(t *testing.T) (remote string, a, b *Store, alice, bob member) {
+	t.Helper()
+	alice, bob = newMember(t, "alice"), newMember(t, "bob")
+	a = newGitStore(t, alice)
+	if _, err := a.AddMember(bob.Name, bob.Public, []string{"dev/"}, alice.ID, day("alice", 0)); err != nil {
+		t.Fatal(err)
+	}
+	remote = filepath.Join(t.TempDir(), "remote.git")
+	git(t, t.TempDir(), "init", "-q", "--bare", remote)
+	git(t, a.Dir, "remote", "add", "origin", remote)
+	if r, err := a.Sync(); err != nil || !r.UpstreamSet || r.Pushed == 0 {
+		t.Fatalf("first sync: %+v, %v", r, err)
+	}
+	b, err := Clone(remote, filepath.Join(t.TempDir(), "b"), "cabinet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return remote, a, b, alice, bob
+}
+
+// TestSyncBringsChangesBothWays: two clones change different secrets; after
+// syncing each way both hold every change, and the same tree.
+func TestSyncBringsChangesBothWays(t *testing.T) {
+	_, a, b, _, _ := twoClones(t)
+	mustSet(t, a, "prod/db/password", []byte("a1"), day("alice", 1))
+	mustSet(t, b, "dev/db/password", []byte("b1"), day("bob", 1))
+	if _, err := a.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := b.Sync()
+	if err != nil || r.Fetched != 1 || r.Pushed != 2 { // bob's set and the merge
+		t.Fatalf("bob's sync: %+v, %v", r, err)
+	}
+	if r, err := a.Sync(); err != nil || r.Fetched != 2 || r.Pushed != 0 {
+		t.Fatalf("alice's second sync: %+v, %v", r, err)
+	}
+	if ta, tb := git(t, a.Dir, "rev-parse", "HEAD^{tree}"), git(t, b.Dir, "rev-parse", "HEAD^{tree}"); ta != tb {
+		t.Errorf("the clones' trees differ: %s and %s", ta, tb)
+	}
+	for _, s := range []*Store{a, b} {
+		secrets, bad := mustList(t, s)
+		if listPaths(secrets) != "dev/db/password prod/db/password" || len(bad) != 0 {
+			t.Errorf("%s lists %q, bad %v", s.Dir, listPaths(secrets), bad)
+		}
+	}
+}
+
+// TestSyncFailuresKeepLocalCommits: an unreachable remote and a refused
+// push each fail in one line naming the remote, keep every local commit,
+// and the next sync completes.
+func TestSyncFailuresKeepLocalCommits(t *testing.T) {
+	remote, a, _, _, _ := twoClones(t)
+	mustSet(t, a, "prod/db/password", []byte("a1"), day("alice", 1))
+	head := git(t, a.Dir, "rev-parse", "HEAD")
+
+	moved := remote + ".away"
+	if err := os.Rename(remote, moved); err != nil {
+		t.Fatal(err)
+	}
+	_, err := a.Sync()
+	if !errors.Is(err, ErrSync) || !strings.Contains(err.Error(), "origin") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("sync with the remote gone: %v", err)
+	}
+	if got := git(t, a.Dir, "rev-parse", "HEAD"); got != head {
+		t.Errorf("HEAD moved to %s", got)
+	}
+	if err := os.Rename(moved, remote); err != nil {
+		t.Fatal(err)
+	}
+
+	hook := filepath.Join(remote, "hooks/pre-receive")
+	if err := os.WriteFile(hook, []byte("#!/bin/sh\necho 'pushes are closed' >&2\nexit 1\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.Sync()
+	if !errors.Is(err, ErrSync) || !strings.Contains(err.Error(), "could not push to origin") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("sync with the push refused: %v", err)
+	}
+	if got := git(t, a.Dir, "rev-parse", "HEAD"); got != head {
+		t.Errorf("HEAD moved to %s", got)
+	}
+	os.Remove(hook)
+	if r, err := a.Sync(); err != nil || r.Pushed != 1 {
+		t.Errorf("the next sync: %+v, %v", r, err)
+	}
+	if got := git(t, remote, "rev-parse", "HEAD"); got != head {
+		t.Errorf("the remote is at %s, want %s", got, head)
+	}
+}

@@ -1,0 +1,212 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/cabinethq/cabinet/inventory"
+)
+
+// mergeDriverName is the merge driver .gitattributes routes the store's
+// files to (secret files, recipients.yaml, the audit logs); each clone's Git
+// config says which command it is (see ConfigureGit).
+const mergeDriverName = "cabinet"
+
+// ErrSync is a sync that could not finish: the remote could not be reached
+// or refused the push, or the merge failed. Local commits are always kept.
+var ErrSync = errors.New("sync failed")
+
+// ConfigureGit sets, in the store's Git config, the command Git runs to
+// merge the files .gitattributes routes to cabinet: driver, the cabinet
+// binary that runs it (its path as this process was started).
+func (s *Store) ConfigureGit(driver string) error {
+	git, err := gitPath()
+	if err != nil {
+		return err
+	}
+	for _, kv := range [][2]string{
+		{"merge." + mergeDriverName + ".name", "cabinet: merges secret files by version, recipients and audit logs"},
+		{"merge." + mergeDriverName + ".driver", shellQuote(driver) + " merge-driver %O %A %B %P"},
+	} {
+		if _, err := s.runGit(git, "config", kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// InitGit makes the store a Git repository, sets up the merge driver and
+// commits the store as Init made it.
+func (s *Store) InitGit(driver string, act Act) error {
+	git, err := gitPath()
+	if err != nil {
+		return err
+	}
+	if !s.IsGitStore() {
+		if _, err := s.runGit(git, "init", "-q"); err != nil {
+			return err
+		}
+	}
+	if err := s.ConfigureGit(driver); err != nil {
+		return err
+	}
+	if _, err := s.runGit(git, "add", "-A", "--", "."); err != nil {
+		return err
+	}
+	_, err = s.runGit(git, "commit", "-q", "-m", "init: a cabinet store, "+act.Actor+" its first member")
+	return err
+}
+
+// Clone clones the store at url into dir with the system git (so the
+// user's SSH keys and credential helpers apply), sets up its merge driver
+// and opens it.
+func Clone(url, dir, driver string) (*Store, error) {
+	git, err := gitPath()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := os.Stat(dir); err == nil {
+		if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+			return nil, inventory.WithHint(fmt.Errorf("%s already exists and is not empty", dir), "choose another folder")
+		}
+	}
+	parent, err := filepath.Abs(filepath.Dir(dir))
+	if err != nil {
+		return nil, err
+	}
+	probe := &Store{Dir: parent}
+	if _, err := probe.runGit(git, "clone", "-q", "--", url, filepath.Base(dir)); err != nil {
+		return nil, inventory.WithHint(fmt.Errorf("failed to clone %s: %w", inventory.Printable(url), err),
+			"check the address and that you can reach it (git clone works with the same address)")
+	}
+	s, err := Open(dir)
+	if err != nil {
+		return nil, fmt.Errorf("%s was cloned but is not a cabinet store: %w", inventory.Printable(url), err)
+	}
+	if err := s.ConfigureGit(driver); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// SyncResult says what a sync did.
+type SyncResult struct {
+	Remote, Branch string
+	Fetched        int  // commits brought in
+	Pushed         int  // local commits sent
+	UpstreamSet    bool // the first push set the branch's upstream
+}
+
+// Sync fetches from the remote, merges what came in (through cabinet's
+// merge driver) and pushes the local commits, all with the system git. It
+// holds the store's lock, so no change of this machine lands in between.
+// A failure keeps every local commit, says which remote, and the next sync
+// completes the work.
+func (s *Store) Sync() (SyncResult, error) {
+	git, err := gitPath()
+	if err != nil {
+		return SyncResult{}, err
+	}
+	if !s.IsGitStore() {
+		return SyncResult{}, inventory.WithHint(fmt.Errorf("%s is not a Git repository", s.Dir),
+			"make it one with `git init` and a remote, or clone a shared store with `cabinet clone URL`")
+	}
+	unlock, err := s.lock()
+	if err != nil {
+		return SyncResult{}, err
+	}
+	defer unlock()
+	branch, err := s.runGit(git, "symbolic-ref", "--short", "HEAD")
+	if err != nil {
+		return SyncResult{}, err
+	}
+	r := SyncResult{Branch: strings.TrimSpace(branch)}
+	r.Remote = s.remoteOf(git, r.Branch)
+	if r.Remote == "" {
+		return r, inventory.WithHint(fmt.Errorf("%w: %s has no remote to sync with", ErrSync, s.Dir),
+			"add one with `git remote add origin URL`")
+	}
+	failed := func(what string, err error) error {
+		return inventory.WithHint(fmt.Errorf("%w: %s %s: %v; local commits are kept", ErrSync, what, inventory.Printable(r.Remote), err),
+			"run `cabinet sync` again once the remote answers")
+	}
+	if _, err := s.runGit(git, "fetch", "-q", r.Remote); err != nil {
+		return r, failed("could not fetch from", err)
+	}
+	remoteRef := "refs/remotes/" + r.Remote + "/" + r.Branch
+	if _, err := s.runGit(git, "rev-parse", "-q", "--verify", remoteRef); err == nil {
+		if r.Fetched, err = s.countCommits(git, "HEAD.."+remoteRef); err != nil {
+			return r, err
+		}
+		if r.Fetched > 0 {
+			if _, err := s.runGit(git, "merge", "-q", "--no-edit", "-m", "sync: merge "+r.Remote+"/"+r.Branch, remoteRef); err != nil {
+				_, _ = s.runGit(git, "merge", "--abort")
+				return r, inventory.WithHint(fmt.Errorf("%w: could not merge %s/%s: %v; local commits are kept", ErrSync, inventory.Printable(r.Remote), inventory.Printable(r.Branch), err),
+					"a file cabinet does not merge (a runbook?) changed on both sides: merge it by hand with git, then run `cabinet sync` again")
+			}
+		}
+		if r.Pushed, err = s.countCommits(git, remoteRef+"..HEAD"); err != nil {
+			return r, err
+		}
+	} else if r.Pushed, err = s.countCommits(git, "HEAD"); err != nil { // the remote has no such branch yet
+		return r, err
+	}
+	if r.Pushed == 0 {
+		return r, nil
+	}
+	args := []string{"push", "-q", r.Remote, "HEAD:refs/heads/" + r.Branch}
+	if !s.hasUpstream(git) {
+		// The first push sets the upstream, as `git push -u` does.
+		args = []string{"push", "-q", "-u", r.Remote, r.Branch}
+		r.UpstreamSet = true
+	}
+	if _, err := s.runGit(git, args...); err != nil {
+		return r, failed("could not push to", err)
+	}
+	return r, nil
+}
+
+// remoteOf is the remote the branch tracks, else the only remote, else
+// "origin" if there is one; "" when there is none.
+func (s *Store) remoteOf(git, branch string) string {
+	if out, err := s.runGit(git, "config", "--get", "branch."+branch+".remote"); err == nil && strings.TrimSpace(out) != "" {
+		return strings.TrimSpace(out)
+	}
+	out, err := s.runGit(git, "remote")
+	if err != nil {
+		return ""
+	}
+	remotes := strings.Fields(out)
+	for _, r := range remotes {
+		if r == "origin" {
+			return r
+		}
+	}
+	if len(remotes) == 1 {
+		return remotes[0]
+	}
+	return ""
+}
+
+func (s *Store) hasUpstream(git string) bool {
+	_, err := s.runGit(git, "rev-parse", "-q", "--verify", "@{upstream}")
+	return err == nil
+}
+
+func (s *Store) countCommits(git, revs string) (int, error) {
+	out, err := s.runGit(git, "rev-list", "--count", revs)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	_, err = fmt.Sscanf(strings.TrimSpace(out), "%d", &n)
+	return n, err
+}
+
+// shellQuote quotes s for the shell Git runs a merge driver with.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
