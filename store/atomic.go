@@ -55,9 +55,11 @@ func (s *Store) writeFileSyncedWith(name string, write func(io.Writer) error) er
 	}
 	// A link in place of the file would be replaced, not followed, by the
 	// rename; it is refused all the same, as everywhere in a store.
-	if err := f.checkFile(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	err = f.checkFile(name)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("failed to write %s: %w", name, err)
 	}
+	created := err != nil
 	f.sweep(dir)
 	tmp, tmpName, err := f.createTemp(name)
 	if err != nil {
@@ -87,7 +89,7 @@ func (s *Store) writeFileSyncedWith(name string, write func(io.Writer) error) er
 		return fmt.Errorf("failed to write %s: %w", name, err)
 	}
 	renamed = true
-	f.touched(name)
+	f.touched(name, created)
 	return nil
 }
 

@@ -58,7 +58,7 @@ func (s *Store) Audit(e inventory.Event) error {
 	if _, err := f.Write(buf.Bytes()); err != nil {
 		return auditWriteError(name, err)
 	}
-	fsys.touched(name)
+	fsys.touched(name, last == nil) // an empty log may be new to Git
 	fsys.recorded(e)
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("failed to sync %s: %w", name, err)

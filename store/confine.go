@@ -318,12 +318,13 @@ func (f *storeFS) endLocked() {
 	f.mu.Unlock()
 }
 
-// touched notes that the holder of the lock wrote or removed name.
-func (f *storeFS) touched(name string) {
+// touched notes that the holder of the lock wrote or removed name;
+// created, that name was not there before.
+func (f *storeFS) touched(name string, created bool) {
 	f.mu.Lock()
 	c := f.change
 	f.mu.Unlock()
-	c.touch(name)
+	c.touch(name, created)
 }
 
 // recorded notes an audit event of the holder of the lock.

@@ -37,16 +37,18 @@ func (s *Store) IsGitStore() bool {
 // wrote or removed (names relative to the store) and the audit events it
 // recorded, from which the commit's message is made.
 type changeLog struct {
-	mu     sync.Mutex
-	files  map[string]bool
-	events []inventory.Event
+	mu      sync.Mutex
+	files   map[string]bool
+	created bool // a file that was not there before: Git must be told of it
+	events  []inventory.Event
 }
 
-func (c *changeLog) touch(name string) {
+func (c *changeLog) touch(name string, created bool) {
 	if c == nil || ignoredByGit(name) {
 		return
 	}
 	c.mu.Lock()
+	c.created = c.created || created
 	if c.files == nil {
 		c.files = map[string]bool{}
 	}
@@ -95,7 +97,7 @@ func (s *Store) commitChange(c *changeLog) error {
 	msg := commitMessage(c.events)
 	git, err := gitPath()
 	if err == nil {
-		err = s.gitCommit(git, msg, names)
+		err = s.gitCommit(git, msg, names, c.created)
 	}
 	if err == nil {
 		return nil
@@ -124,13 +126,25 @@ func changesMoreThanAudit(names []string) bool {
 	return false
 }
 
-// gitCommit stages the files and commits them, and only them: other
-// changes in the index or the work tree stay where they are.
-func (s *Store) gitCommit(git, msg string, names []string) error {
-	if _, err := s.runGit(git, append([]string{"add", "-A", "--"}, names...)...); err != nil {
-		return err
+// gitCommit commits the files, and only them: what the user staged or
+// edited stays where it is. Usually nothing else is staged, and one
+// `git commit --include` of the files is the whole commit (as fast as a
+// hand-made `git add && git commit`); new files are added first. When
+// something else is staged, `git commit --only` leaves it staged, at the
+// price of a second index Git builds for the commit.
+func (s *Store) gitCommit(git, msg string, names []string, created bool) error {
+	_, err := s.runGit(git, "diff", "--cached", "--quiet")
+	othersStaged := err != nil
+	if created || othersStaged {
+		if _, err := s.runGit(git, append([]string{"add", "-A", "--"}, names...)...); err != nil {
+			return err
+		}
 	}
-	_, err := s.runGit(git, append([]string{"commit", "-q", "-m", msg, "--only", "--"}, names...)...)
+	how := "--include"
+	if othersStaged {
+		how = "--only"
+	}
+	_, err = s.runGit(git, append([]string{"commit", "-q", "-m", msg, how, "--"}, names...)...)
 	return err
 }
 

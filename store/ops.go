@@ -352,7 +352,7 @@ func (s *Store) Remove(path string, act Act) (err error) {
 		_ = s.Audit(ev)
 		return fmt.Errorf("failed to remove %s: %w", name, err)
 	}
-	fsys.touched(name)
+	fsys.touched(name, false)
 	s.pruneEmptyDirs(fsys, parentDir(name))
 	return nil
 }

@@ -71,7 +71,7 @@ func (r *spareReplacer) replace(name string, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("failed to replace %s: %w", rel, err)
 	}
-	r.fsys.touched(rel)
+	r.fsys.touched(rel, false)
 	return nil
 }
 
