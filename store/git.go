@@ -144,7 +144,15 @@ func (s *Store) gitCommit(git, msg string, names []string, created bool) error {
 	if othersStaged {
 		how = "--only"
 	}
-	_, err = s.runGit(git, append([]string{"commit", "-q", "-m", msg, how, "--"}, names...)...)
+	commit := append([]string{"commit", "-q", "-m", msg, how, "--"}, names...)
+	if _, err = s.runGit(git, commit...); err != nil && !created && !othersStaged {
+		// A file Git does not track yet though it was there before (a
+		// plain store made a repository by hand): add, then commit.
+		if _, addErr := s.runGit(git, append([]string{"add", "-A", "--"}, names...)...); addErr != nil {
+			return addErr
+		}
+		_, err = s.runGit(git, commit...)
+	}
 	return err
 }
 
@@ -203,7 +211,11 @@ func (s *Store) runGit(git string, args ...string) (string, error) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return stdout.String(), fmt.Errorf("git %s: %s", args[0], gitError(stderr.String(), err))
+		said := stderr.String()
+		if strings.TrimSpace(said) == "" {
+			said = stdout.String() // `git commit` says "nothing to commit" there
+		}
+		return stdout.String(), fmt.Errorf("git %s: %s", args[0], gitError(said, err))
 	}
 	return stdout.String(), nil
 }
