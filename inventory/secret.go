@@ -20,12 +20,17 @@ const (
 	Pending  State = "pending"  // a rotation in progress
 	Previous State = "previous" // the one before current, kept for rollback
 	Retired  State = "retired"  // older ones; their values may be dropped
+	// Conflicted is a new value made on another clone at the same time as
+	// the current one (or as the pending one): a merge kept both, and the
+	// secret stays in conflict until a member settles which one stays
+	// (`cabinet resolve PATH --keep N`).
+	Conflicted State = "conflict"
 )
 
-// Valid reports whether s is one of the four states.
+// Valid reports whether s is one of the five states.
 func (s State) Valid() bool {
 	switch s {
-	case Current, Pending, Previous, Retired:
+	case Current, Pending, Previous, Retired, Conflicted:
 		return true
 	}
 	return false
@@ -49,6 +54,33 @@ type Secret struct {
 	Versions   []Version
 	// Rotating is the rotation in progress, nil when there is none.
 	Rotating *Rotating
+	// Conflicts names the fields (ConflictFields) that two clones changed
+	// differently at the same time: the merge kept one of the two values
+	// (deterministically, the same on every clone), and a member should
+	// check it. Sorted, each at most once.
+	Conflicts []string
+}
+
+// The fields a merge may record in Secret.Conflicts.
+const (
+	FieldOwner       = "owner"
+	FieldDescription = "description"
+	FieldTags        = "tags"
+	FieldEvery       = "rotation.every"
+	FieldRunbook     = "rotation.runbook"
+	// FieldRotating: both clones changed the rotation in progress
+	// differently (ran its steps twice, or one promoted it while the other
+	// rolled it back).
+	FieldRotating = "rotating"
+)
+
+// ConflictFields are the names Secret.Conflicts may hold.
+var ConflictFields = []string{FieldDescription, FieldOwner, FieldRotating, FieldEvery, FieldRunbook, FieldTags}
+
+// InConflict reports whether a merge left something for a member to
+// settle: a value in the conflict state, or a field in Conflicts.
+func (s *Secret) InConflict() bool {
+	return len(s.Conflicts) > 0 || hasState(s, Conflicted)
 }
 
 // Rotating is a rotation in progress. It lives in the secret file, so that
@@ -107,11 +139,24 @@ type Rotation struct {
 
 // Version is one value of a secret.
 type Version struct {
-	Number  int
-	State   State
-	Created time.Time
-	Author  string
-	Value   string // ASCII-armored age ciphertext; empty once dropped
+	Number int
+	// SealedAs is the version number the value was sealed for, when a merge
+	// gave it another one (two clones each made a version with the same
+	// number); 0 when it is Number. The value's binding names SealedAs.
+	SealedAs int
+	State    State
+	Created  time.Time
+	Author   string
+	Value    string // ASCII-armored age ciphertext; empty once dropped
+}
+
+// SealedNumber is the version number the value is bound to: SealedAs when
+// a merge renumbered the version, else Number.
+func (v *Version) SealedNumber() int {
+	if v.SealedAs > 0 {
+		return v.SealedAs
+	}
+	return v.Number
 }
 
 // Exposure records that a member who could read the secret lost access: the
@@ -266,8 +311,11 @@ func (s *Secret) Validate(environments []string) error {
 			return fmt.Errorf("versions[%d]: version %d appears twice", i, v.Number)
 		}
 		seen[v.Number] = true
+		if v.SealedAs < 0 || v.SealedAs == v.Number {
+			return fmt.Errorf("versions[%d]: sealed_as must be another version number than %d, or absent", i, v.Number)
+		}
 		if !v.State.Valid() {
-			return fmt.Errorf("versions[%d]: state %q is not current, pending, previous or retired", i, v.State)
+			return fmt.Errorf("versions[%d]: state %q is not current, pending, previous, retired or conflict", i, v.State)
 		}
 		count[v.State]++
 		if v.Value == "" && v.State != Retired {
@@ -285,9 +333,14 @@ func (s *Secret) Validate(environments []string) error {
 	if err := checkStateOrder(s.Versions); err != nil {
 		return err
 	}
+	if err := validateConflicts(s.Conflicts); err != nil {
+		return err
+	}
 	if r := s.Rotating; r != nil {
+		// A rotation whose new value clashed with another clone's stays on
+		// record beside its value until the conflict is settled.
 		v, err := s.Version(Selector{Number: r.Version})
-		if err != nil || (v.State != Pending && v.State != Current) {
+		if err != nil || (v.State != Pending && v.State != Current && v.State != Conflicted) {
 			return fmt.Errorf("rotating.version: version %d is not pending or current", r.Version)
 		}
 		if r.Runbook != "" {
@@ -298,6 +351,22 @@ func (s *Secret) Validate(environments []string) error {
 		if r.Next < 0 {
 			return fmt.Errorf("rotating.next: %d is not a step", r.Next)
 		}
+	}
+	return nil
+}
+
+// validateConflicts checks the conflicts field: known field names, each
+// once.
+func validateConflicts(conflicts []string) error {
+	seen := map[string]bool{}
+	for _, f := range conflicts {
+		if !slices.Contains(ConflictFields, f) {
+			return fmt.Errorf("conflicts: %q is not one of %s", f, strings.Join(ConflictFields, ", "))
+		}
+		if seen[f] {
+			return fmt.Errorf("conflicts: %q appears twice", f)
+		}
+		seen[f] = true
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import "time"
 type Status string
 
 const (
+	StatusConflict Status = "conflict"  // two clones each made a new value, or changed a field differently: settle it
 	StatusExposed  Status = "exposed"   // a member who could read it lost access: rotate now
 	StatusRotating Status = "rotating"  // a pending version exists
 	StatusNoValue  Status = "no-value"  // nothing to read yet
@@ -29,12 +30,16 @@ func Deadline(s *Secret) (deadline time.Time, ok bool) {
 }
 
 // StatusAt is the status of s at now, given the store's warning window.
-// The order says what matters most: a rotation under way is already the
-// answer to an exposure or a deadline; an exposure calls for a rotation
-// whatever the policy says.
+// The order says what matters most: a conflict left by a merge comes
+// first, since until a member settles it nobody knows which value is meant
+// (and a rotation of it would pick one silently); a rotation under way is
+// already the answer to an exposure or a deadline; an exposure calls for a
+// rotation whatever the policy says.
 func StatusAt(s *Secret, now time.Time, warning time.Duration) Status {
 	cur := s.CurrentVersion()
 	switch {
+	case s.InConflict():
+		return StatusConflict
 	case s.Rotating != nil || hasState(s, Pending):
 		return StatusRotating
 	case cur == nil:

@@ -39,8 +39,8 @@ const (
 // TestCacheFormatFollowsCachedType computes it; that test fails when the
 // types change and the two constants do not.
 const (
-	cacheFormat      = 4
-	cacheFingerprint = "672c320f8beb39f7"
+	cacheFormat      = 5
+	cacheFingerprint = "9d1b72d14a024a8b"
 )
 
 // indexMagic ends an index file; with the format in the table, it tells an

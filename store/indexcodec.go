@@ -66,8 +66,10 @@ func (w *indexWriter) entry(e *cacheEntry) {
 		w.str(x.Member)
 		w.time(x.At)
 	})
+	w.strs(s.Conflicts)
 	writeList(w, s.Versions, func(v *inventory.Version) {
 		w.int(int64(v.Number))
+		w.int(int64(v.SealedAs))
 		w.str(string(v.State))
 		w.time(v.Created)
 		w.str(v.Author)
@@ -213,8 +215,10 @@ func (r *indexReader) entry(e *cacheEntry) {
 		x.Member = r.str()
 		x.At = r.time()
 	})
+	s.Conflicts = r.strs()
 	s.Versions = readList(r, func(v *inventory.Version) {
 		v.Number = r.smallInt()
+		v.SealedAs = r.smallInt()
 		v.State = inventory.State(r.str())
 		v.Created = r.time()
 		v.Author = r.str()

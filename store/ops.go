@@ -78,7 +78,7 @@ func (s *Store) openValue(sec *inventory.Secret, v *inventory.Version, id *crypt
 	if err != nil {
 		return nil, s.openError(sec, v, id, err)
 	}
-	if err := checkBinding(sec.Path, v.Number, h); err != nil {
+	if err := checkVersionBinding(sec.Path, v, h); err != nil {
 		clear(value)
 		return nil, inventory.WithHint(fmt.Errorf("refused to read %s (%s): %w", sec.Path, s.RelName(s.secretFile(sec.Path)), err),
 			"someone moved a value between secrets or versions: restore the file from Git history or a backup, then rotate the secret")

@@ -24,6 +24,7 @@ type fileSecret struct {
 	Readers     []string       `yaml:"readers,flow,omitempty"`
 	ReadersSum  string         `yaml:"readers_sum,omitempty"`
 	Exposed     []fileExposure `yaml:"exposed,omitempty"`
+	Conflicts   []string       `yaml:"conflicts,flow,omitempty"`
 	Rotating    *fileRotating  `yaml:"rotating,omitempty"`
 	Versions    []fileVersion  `yaml:"versions"`
 }
@@ -60,11 +61,12 @@ type fileExposure struct {
 }
 
 type fileVersion struct {
-	Version int       `yaml:"version"`
-	State   string    `yaml:"state"`
-	Created time.Time `yaml:"created"`
-	Author  string    `yaml:"author,omitempty"`
-	Value   string    `yaml:"value,omitempty"`
+	Version  int       `yaml:"version"`
+	SealedAs int       `yaml:"sealed_as,omitempty"`
+	State    string    `yaml:"state"`
+	Created  time.Time `yaml:"created"`
+	Author   string    `yaml:"author,omitempty"`
+	Value    string    `yaml:"value,omitempty"`
 }
 
 // ErrCorrupt marks a file that cannot be read as what it should be.
@@ -109,6 +111,7 @@ func (f *fileSecret) secret() (*inventory.Secret, error) {
 		Tags:        f.Tags,
 		Readers:     f.Readers,
 		ReadersSum:  f.ReadersSum,
+		Conflicts:   f.Conflicts,
 	}
 	if f.Rotation != nil {
 		every, err := inventory.ParseEvery(f.Rotation.Every)
@@ -122,7 +125,7 @@ func (f *fileSecret) secret() (*inventory.Secret, error) {
 	}
 	for _, v := range f.Versions {
 		s.Versions = append(s.Versions, inventory.Version{
-			Number: v.Version, State: inventory.State(v.State), Created: v.Created, Author: v.Author, Value: v.Value,
+			Number: v.Version, SealedAs: v.SealedAs, State: inventory.State(v.State), Created: v.Created, Author: v.Author, Value: v.Value,
 		})
 	}
 	if r := f.Rotating; r != nil {
@@ -147,6 +150,7 @@ func FormatSecret(s *inventory.Secret) ([]byte, error) {
 		Tags:        s.Tags,
 		Readers:     s.Readers,
 		ReadersSum:  s.ReadersSum,
+		Conflicts:   s.Conflicts,
 		Versions:    []fileVersion{},
 	}
 	if !s.Rotation.Every.IsZero() || s.Rotation.Runbook != "" {
@@ -157,7 +161,7 @@ func FormatSecret(s *inventory.Secret) ([]byte, error) {
 	}
 	for _, v := range s.Versions {
 		f.Versions = append(f.Versions, fileVersion{
-			Version: v.Number, State: string(v.State), Created: v.Created.UTC(), Author: v.Author, Value: v.Value,
+			Version: v.Number, SealedAs: v.SealedAs, State: string(v.State), Created: v.Created.UTC(), Author: v.Author, Value: v.Value,
 		})
 	}
 	if r := s.Rotating; r != nil {
