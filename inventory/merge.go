@@ -571,15 +571,22 @@ func (vm *versionMerge) versions() []Version {
 // then one whose version is in conflict; it is dropped when its version is
 // gone or no longer new.
 func (vm *versionMerge) rotating(hasBase bool, o, a, b *Rotating) (*Rotating, bool) {
+	// A rotation is known by its fields, the merged version it names and
+	// that version's state on its side: promoting it changes it.
 	type cand struct {
-		r *Rotating
-		m *mergedVersion
+		r  *Rotating
+		m  *mergedVersion
+		st State
 	}
 	at := func(input int, r *Rotating) cand {
 		if r == nil {
 			return cand{}
 		}
-		return cand{r, vm.of[input][r.Version]}
+		c := cand{r: r, m: vm.of[input][r.Version]}
+		if c.m != nil {
+			c.st = []*Version{c.m.base, c.m.a, c.m.b}[input].State
+		}
+		return c
 	}
 	rank := func(c cand) int {
 		switch {
@@ -604,7 +611,7 @@ func (vm *versionMerge) rotating(hasBase bool, o, a, b *Rotating) (*Rotating, bo
 		if c.m != nil {
 			id = fmt.Sprintf("%s|%s|%s", c.m.out.Created.Format(time.RFC3339Nano), c.m.out.Author, c.m.out.Value)
 		}
-		return fmt.Sprintf("%d|%s|%+v", rank(c), id, r)
+		return fmt.Sprintf("%d|%s|%s|%+v", rank(c), id, c.st, r)
 	}
 	co, ca, cb := at(0, o), at(1, a), at(2, b)
 	c, clash := merge3(hasBase, co, ca, cb, key)
