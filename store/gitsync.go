@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/cabinethq/cabinet/inventory"
@@ -98,6 +99,7 @@ type SyncResult struct {
 	Fetched        int  // commits brought in
 	Pushed         int  // local commits sent
 	UpstreamSet    bool // the first push set the branch's upstream
+	tracked        bool // the branch had an upstream before
 }
 
 // Sync fetches from the remote, merges what came in (through cabinet's
@@ -119,12 +121,10 @@ func (s *Store) Sync() (SyncResult, error) {
 		return SyncResult{}, err
 	}
 	defer unlock()
-	branch, err := s.runGit(git, "symbolic-ref", "--short", "HEAD")
-	if err != nil {
-		return SyncResult{}, err
+	var r SyncResult
+	if r.Branch, r.Remote, r.tracked, err = s.branchAndRemote(git); err != nil {
+		return r, err
 	}
-	r := SyncResult{Branch: strings.TrimSpace(branch)}
-	r.Remote = s.remoteOf(git, r.Branch)
 	if r.Remote == "" {
 		return r, inventory.WithHint(fmt.Errorf("%w: %s has no remote to sync with", ErrSync, s.Dir),
 			"add one with `git remote add origin URL`")
@@ -137,28 +137,33 @@ func (s *Store) Sync() (SyncResult, error) {
 		return r, failed("could not fetch from", err)
 	}
 	remoteRef := "refs/remotes/" + r.Remote + "/" + r.Branch
-	if _, err := s.runGit(git, "rev-parse", "-q", "--verify", remoteRef); err == nil {
-		if r.Fetched, err = s.countCommits(git, "HEAD.."+remoteRef); err != nil {
-			return r, err
+	// Ahead and behind in one call; it fails when the remote has no such
+	// branch yet, and then everything is to push.
+	out, err := s.runGit(git, "rev-list", "--left-right", "--count", "HEAD..."+remoteRef)
+	if err == nil {
+		var ahead int
+		if _, err := fmt.Sscanf(out, "%d %d", &ahead, &r.Fetched); err != nil {
+			return r, fmt.Errorf("git rev-list: %q: %w", out, err)
 		}
+		r.Pushed = ahead
 		if r.Fetched > 0 {
 			if _, err := s.runGit(git, "merge", "-q", "--no-edit", "-m", "sync: merge "+r.Remote+"/"+r.Branch, remoteRef); err != nil {
 				_, _ = s.runGit(git, "merge", "--abort")
 				return r, inventory.WithHint(fmt.Errorf("%w: could not merge %s/%s: %v; local commits are kept", ErrSync, inventory.Printable(r.Remote), inventory.Printable(r.Branch), err),
 					"a file cabinet does not merge (a runbook?) changed on both sides: merge it by hand with git, then run `cabinet sync` again")
 			}
+			if ahead > 0 {
+				r.Pushed++ // the merge commit
+			}
 		}
-		if r.Pushed, err = s.countCommits(git, remoteRef+"..HEAD"); err != nil {
-			return r, err
-		}
-	} else if r.Pushed, err = s.countCommits(git, "HEAD"); err != nil { // the remote has no such branch yet
+	} else if r.Pushed, err = s.countCommits(git, "HEAD"); err != nil {
 		return r, err
 	}
 	if r.Pushed == 0 {
 		return r, nil
 	}
 	args := []string{"push", "-q", r.Remote, "HEAD:refs/heads/" + r.Branch}
-	if !s.hasUpstream(git) {
+	if !r.tracked {
 		// The first push sets the upstream, as `git push -u` does.
 		args = []string{"push", "-q", "-u", r.Remote, r.Branch}
 		r.UpstreamSet = true
@@ -169,31 +174,32 @@ func (s *Store) Sync() (SyncResult, error) {
 	return r, nil
 }
 
-// remoteOf is the remote the branch tracks, else the only remote, else
-// "origin" if there is one; "" when there is none.
-func (s *Store) remoteOf(git, branch string) string {
-	if out, err := s.runGit(git, "config", "--get", "branch."+branch+".remote"); err == nil && strings.TrimSpace(out) != "" {
-		return strings.TrimSpace(out)
+// branchAndRemote is the current branch and the remote it syncs with: its
+// upstream's, else "origin", else the only remote; "" when there is none.
+func (s *Store) branchAndRemote(git string) (branch, remote string, tracked bool, err error) {
+	out, err := s.runGit(git, "rev-parse", "--abbrev-ref", "HEAD", "@{upstream}")
+	lines := strings.Fields(out)
+	if len(lines) == 0 {
+		return "", "", false, err
 	}
-	out, err := s.runGit(git, "remote")
-	if err != nil {
-		return ""
-	}
-	remotes := strings.Fields(out)
-	for _, r := range remotes {
-		if r == "origin" {
-			return r
+	branch = lines[0]
+	if err == nil && len(lines) == 2 {
+		if remote, _, ok := strings.Cut(lines[1], "/"); ok {
+			return branch, remote, true, nil
 		}
 	}
-	if len(remotes) == 1 {
-		return remotes[0]
+	out, err = s.runGit(git, "remote")
+	if err != nil {
+		return branch, "", false, err
 	}
-	return ""
-}
-
-func (s *Store) hasUpstream(git string) bool {
-	_, err := s.runGit(git, "rev-parse", "-q", "--verify", "@{upstream}")
-	return err == nil
+	remotes := strings.Fields(out)
+	switch {
+	case slices.Contains(remotes, "origin"):
+		return branch, "origin", false, nil
+	case len(remotes) == 1:
+		return branch, remotes[0], false, nil
+	}
+	return branch, "", false, nil
 }
 
 func (s *Store) countCommits(git, revs string) (int, error) {
