@@ -54,7 +54,7 @@ func exitCodeOf(err error) ExitCode {
 		return ExitNoIdentity
 	case errors.Is(err, store.ErrCorrupt), errors.Is(err, crypto.ErrTampered):
 		return ExitCorrupt
-	case errors.Is(err, store.ErrLocked):
+	case errors.Is(err, store.ErrLocked), errors.Is(err, store.ErrMergeClash):
 		return ExitConflict
 	}
 	return ExitFailed

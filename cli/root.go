@@ -114,6 +114,7 @@ upwards holding .cabinet/, else ~/.local/share/cabinet/store.`,
 	}
 	for _, c := range []*cobra.Command{
 		newDemoCmd(a), newInitCmd(a), newCloneCmd(a), newSyncCmd(a), newIdentityCmd(a), newMembersCmd(a), newScopesCmd(a), newRekeyCmd(a), newDoctorCmd(a),
+		newMergeDriverCmd(a),
 	} {
 		c.GroupID = "team"
 		root.AddCommand(c)
