@@ -94,6 +94,7 @@ func FuzzParseSecret(f *testing.F) {
 	f.Add([]byte("- a\n- b\n"))
 	f.Add([]byte("cabinet: 1\npath: prod/db/password\nowner: x\nversions:\n  - version: 1\n    state: current\n"))
 	f.Add([]byte(rotatingSeed))
+	f.Add([]byte(conflictSeed))
 	envs := inventory.DefaultEnvironments
 	f.Fuzz(func(t *testing.T, data []byte) {
 		sec, err := ParseSecret(data, "prod/db/password", envs)
