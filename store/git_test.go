@@ -188,6 +188,9 @@ func TestSyncBringsChangesBothWays(t *testing.T) {
 	if ta, tb := git(t, a.Dir, "rev-parse", "HEAD^{tree}"), git(t, b.Dir, "rev-parse", "HEAD^{tree}"); ta != tb {
 		t.Errorf("the clones' trees differ: %s and %s", ta, tb)
 	}
+	// What git wrote (the clone, what the merge brought in) is as private
+	// as what cabinet writes.
+	assertPerms(t, b.Dir)
 	for _, s := range []*Store{a, b} {
 		secrets, bad := mustList(t, s)
 		if listPaths(secrets) != "dev/db/password prod/db/password" || len(bad) != 0 {

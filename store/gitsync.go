@@ -79,6 +79,7 @@ func Clone(url, dir, driver string) (*Store, error) {
 		return nil, err
 	}
 	probe := &Store{Dir: parent}
+	defer privateUmask()()
 	if _, err := probe.runGit(git, "clone", "-q", "--", url, filepath.Base(dir)); err != nil {
 		return nil, inventory.WithHint(fmt.Errorf("failed to clone %s: %w", inventory.Printable(url), err),
 			"check the address and that you can reach it (git clone works with the same address)")
@@ -121,6 +122,7 @@ func (s *Store) Sync() (SyncResult, error) {
 		return SyncResult{}, err
 	}
 	defer unlock()
+	defer privateUmask()()
 	var r SyncResult
 	if r.Branch, r.Remote, r.tracked, err = s.branchAndRemote(git); err != nil {
 		return r, err

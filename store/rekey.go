@@ -78,7 +78,8 @@ func (s *Store) Stale() ([]string, []BadFile, error) {
 // key, so this is a report (show's, doctor's); reads check the
 // authenticated header.
 func Misplaced(sec *inventory.Secret) error {
-	for _, v := range sec.Versions {
+	for i := range sec.Versions {
+		v := &sec.Versions[i]
 		if v.Value == "" {
 			continue
 		}
@@ -86,7 +87,7 @@ func Misplaced(sec *inventory.Secret) error {
 		if err != nil {
 			return fmt.Errorf("version %d: %w", v.Number, err)
 		}
-		if err := checkBinding(sec.Path, v.Number, h); err != nil {
+		if err := checkVersionBinding(sec.Path, v, h); err != nil {
 			return err
 		}
 	}
@@ -224,7 +225,7 @@ func (s *Store) reseal(path string, id *crypto.Identity, act Act, gone []string)
 		if err != nil {
 			return nil, fmt.Errorf("version %d: %w", v.Number, err)
 		}
-		if err := checkBinding(path, v.Number, h); err != nil {
+		if err := checkVersionBinding(path, v, h); err != nil {
 			clear(plain)
 			return nil, err
 		}
@@ -233,6 +234,7 @@ func (s *Store) reseal(path string, id *crypto.Identity, act Act, gone []string)
 		if err != nil {
 			return nil, err
 		}
+		v.SealedAs = 0 // bound to its own number now
 	}
 	if hasValues(sec) {
 		for _, m := range unionSorted(inventory.Lost(sec.Readers, readers), gone) {
