@@ -124,9 +124,16 @@ func runShow(a *App, path string, asJSON bool) error {
 	for _, x := range e.Exposures {
 		printLine(w, "exposed:     %s lost access on %s", x.Member, x.At.Format(time.DateOnly))
 	}
+	for _, line := range conflictLines(sec) {
+		printLine(w, "conflict:    %s", line)
+	}
 	printLine(w, "versions:")
 	for _, v := range e.Versions {
-		printLine(w, "  v%-4d %-9s %s  by %s", v.Version, v.State, v.Created.Format(time.RFC3339), v.Author)
+		sealed := ""
+		if v.SealedAs != 0 {
+			sealed = fmt.Sprintf("  (renumbered by a merge: sealed as v%d)", v.SealedAs)
+		}
+		printLine(w, "  v%-4d %-9s %s  by %s%s", v.Version, v.State, v.Created.Format(time.RFC3339), v.Author, sealed)
 	}
 	return misplaced
 }

@@ -27,7 +27,10 @@ func TestLsJSONIsEncodingJSON(t *testing.T) {
 		e := lsEntry{
 			Path: fmt.Sprintf("prod/app%02d/key%05d", i%40, i), Owner: s(0), Description: s(1), Status: s(2),
 			Every: s(3), Runbook: s(4), Tags: [][]string{nil, {}, {s(5), s(6)}}[i%3], Readers: [][]string{{}, {s(7)}, nil}[i%3],
-			Versions: [][]versionEntry{{}, nil, {{Version: v, State: s(8), Created: at, Author: s(1)}, {Version: v + 1, Created: at.Add(time.Hour)}}}[i%3],
+			Versions: [][]versionEntry{{}, nil, {{Version: v, State: s(8), Created: at, Author: s(1)}, {Version: v + 1, SealedAs: v % 2, Created: at.Add(time.Hour)}}}[i%3],
+		}
+		if i%4 == 1 {
+			e.Conflicts = []string{s(3), s(4)}
 		}
 		if i%2 == 0 {
 			e.Version, e.Deadline = &v, &at

@@ -19,7 +19,9 @@ type lsOptions struct {
 	due     bool
 	overdue bool
 	exposed bool
-	json    bool
+	// conflicts: only the secrets a merge left in conflict.
+	conflicts bool
+	json      bool
 }
 
 func newLsCmd(a *App) *cobra.Command {
@@ -31,15 +33,17 @@ func newLsCmd(a *App) *cobra.Command {
 rotation deadline. No identity is needed: metadata is not encrypted.
 
 Statuses: overdue, due (within the store's warning window), ok, no-policy,
-no-value, rotating (a pending version exists) and exposed (a member who could
-read it lost access: rotate it now).
+no-value, rotating (a pending version exists), exposed (a member who could
+read it lost access: rotate it now) and conflict (two clones changed it at the
+same time: settle it with cabinet resolve).
 
 A secret file that cannot be read is reported on stderr by name, the others
 are still listed, and the exit code is 5.`,
 		Example: `  cabinet ls
   cabinet ls prod/db
   cabinet ls --due --json | jq -r '.[].path'
-  cabinet ls --exposed`,
+  cabinet ls --exposed
+  cabinet ls --conflicts`,
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: completePaths(a),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -52,8 +56,9 @@ are still listed, and the exit code is 5.`,
 	c.Flags().BoolVar(&o.due, "due", false, "only secrets that are due or overdue")
 	c.Flags().BoolVar(&o.overdue, "overdue", false, "only overdue secrets")
 	c.Flags().BoolVar(&o.exposed, "exposed", false, "only secrets a removed member could read (rotate them)")
+	c.Flags().BoolVar(&o.conflicts, "conflicts", false, "only secrets a merge left in conflict (settle them with cabinet resolve)")
 	c.Flags().BoolVar(&o.json, "json", false, "print JSON for scripts")
-	c.MarkFlagsMutuallyExclusive("due", "overdue", "exposed")
+	c.MarkFlagsMutuallyExclusive("due", "overdue", "exposed", "conflicts")
 	return c
 }
 
@@ -71,7 +76,9 @@ type lsEntry struct {
 	Readers     []string        `json:"readers"`
 	Versions    []versionEntry  `json:"versions"`
 	Exposures   []exposureEntry `json:"exposed,omitempty"`
-	Rotating    *rotatingEntry  `json:"rotating,omitempty"`
+	// Conflicts are the fields two clones changed at the same time.
+	Conflicts []string       `json:"conflicts,omitempty"`
+	Rotating  *rotatingEntry `json:"rotating,omitempty"`
 }
 
 // rotatingEntry is a rotation in progress.
@@ -87,10 +94,13 @@ type rotatingEntry struct {
 }
 
 type versionEntry struct {
-	Version int       `json:"version"`
-	State   string    `json:"state"`
-	Created time.Time `json:"created"`
-	Author  string    `json:"author"`
+	Version int `json:"version"`
+	// SealedAs is the number the value was sealed for, when a merge
+	// renumbered it.
+	SealedAs int       `json:"sealed_as,omitempty"`
+	State    string    `json:"state"`
+	Created  time.Time `json:"created"`
+	Author   string    `json:"author"`
 }
 
 type exposureEntry struct {
@@ -118,11 +128,12 @@ func entryOf(sec *inventory.Secret, now time.Time, warning time.Duration) lsEntr
 		e.Deadline = &d
 	}
 	for _, v := range sec.Versions {
-		e.Versions = append(e.Versions, versionEntry{Version: v.Number, State: string(v.State), Created: v.Created, Author: v.Author})
+		e.Versions = append(e.Versions, versionEntry{Version: v.Number, SealedAs: v.SealedAs, State: string(v.State), Created: v.Created, Author: v.Author})
 	}
 	for _, x := range sec.Exposures {
 		e.Exposures = append(e.Exposures, exposureEntry{Member: x.Member, At: x.At})
 	}
+	e.Conflicts = sec.Conflicts
 	if r := sec.Rotating; r != nil {
 		e.Rotating = &rotatingEntry{Version: r.Version, Runbook: r.Runbook, Started: r.Started, By: r.By, NextStep: r.Next + 1, Approved: r.Approved}
 		if !r.WaitUntil.IsZero() {
@@ -169,7 +180,7 @@ func runLs(a *App, o lsOptions) error {
 		sec := &secrets[i]
 		st := inventory.StatusAt(sec, now, s.Config.Warning)
 		if o.overdue && st != inventory.StatusOverdue || o.due && st != inventory.StatusOverdue && st != inventory.StatusDue ||
-			o.exposed && len(sec.Exposures) == 0 {
+			o.exposed && len(sec.Exposures) == 0 || o.conflicts && !sec.InConflict() {
 			continue
 		}
 		entries = append(entries, entryOf(sec, now, s.Config.Warning))

@@ -82,6 +82,10 @@ func (e *lsEntry) appendJSON(b []byte) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if len(e.Conflicts) > 0 {
+		b = append(b, `,"conflicts":`...)
+		b = jsonStrings(b, e.Conflicts)
+	}
 	if r := e.Rotating; r != nil {
 		if b, err = r.appendJSON(append(b, `,"rotating":`...)); err != nil {
 			return nil, err
@@ -93,6 +97,10 @@ func (e *lsEntry) appendJSON(b []byte) ([]byte, error) {
 func (v *versionEntry) appendJSON(b []byte) ([]byte, error) {
 	b = append(b, `{"version":`...)
 	b = strconv.AppendInt(b, int64(v.Version), 10)
+	if v.SealedAs != 0 {
+		b = append(b, `,"sealed_as":`...)
+		b = strconv.AppendInt(b, int64(v.SealedAs), 10)
+	}
 	b = append(b, `,"state":`...)
 	b = jsonString(b, v.State)
 	b = append(b, `,"created":`...)

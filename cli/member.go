@@ -29,7 +29,7 @@ const (
 // makes its user the first member.
 func markWrites(root *cobra.Command) {
 	for _, w := range []struct{ kind, path string }{
-		{writesPath, "set"}, {writesPath, "edit"}, {writesPath, "rm"}, {writesPath, "rotate"}, {writesPath, "approve"},
+		{writesPath, "set"}, {writesPath, "edit"}, {writesPath, "rm"}, {writesPath, "rotate"}, {writesPath, "approve"}, {writesPath, "resolve"},
 		{writesStore, "members add"}, {writesStore, "members rm"}, {writesStore, "scopes set"}, {writesStore, "scopes rm"}, {writesStore, "rekey"},
 	} {
 		c, _, err := root.Find(strings.Fields(w.path))

@@ -162,3 +162,6 @@ func orderStates(vs []*Version) {
 		best.State = Previous
 	}
 }
+
+// ActionResolve records a conflict settled (Secret.Resolve).
+const ActionResolve = "resolve"

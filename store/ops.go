@@ -86,6 +86,9 @@ func (s *Store) openValue(sec *inventory.Secret, v *inventory.Version, id *crypt
 	if h.Binding == nil && s.Warn != nil {
 		s.Warn(fmt.Sprintf("%s version %d is not bound to its secret yet; `cabinet rekey` binds every value", sec.Path, v.Number))
 	}
+	if sec.InConflict() && s.Warn != nil {
+		s.Warn(conflictWarning(sec, v))
+	}
 	return value, nil
 }
 
