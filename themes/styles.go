@@ -98,6 +98,7 @@ func NewFor(r *lipgloss.Renderer, t Theme) Styles {
 		status: map[inventory.Status]lipgloss.Style{
 			inventory.StatusOverdue:  st(t.Danger).Bold(true),
 			inventory.StatusExposed:  st(t.Danger).Bold(true),
+			inventory.StatusConflict: st(t.Danger).Bold(true),
 			inventory.StatusDue:      st(t.Warning),
 			inventory.StatusRotating: st(t.Warning),
 			inventory.StatusOK:       st(t.OK),

@@ -19,7 +19,7 @@ import (
 var allStatuses = []inventory.Status{
 	inventory.StatusOverdue, inventory.StatusDue, inventory.StatusOK,
 	inventory.StatusNoPolicy, inventory.StatusNoValue,
-	inventory.StatusRotating, inventory.StatusExposed,
+	inventory.StatusRotating, inventory.StatusExposed, inventory.StatusConflict,
 }
 
 // renderer gives a renderer that writes colours in the given profile,

@@ -70,6 +70,7 @@ var statusSymbols = map[inventory.Status]string{
 	inventory.StatusNoValue:  "∅",
 	inventory.StatusRotating: "↻",
 	inventory.StatusExposed:  "!",
+	inventory.StatusConflict: "≠",
 }
 
 // statusWords are the statuses as a person reads them.
@@ -81,6 +82,7 @@ var statusWords = map[inventory.Status]string{
 	inventory.StatusNoValue:  "no value",
 	inventory.StatusRotating: "rotating",
 	inventory.StatusExposed:  "exposed",
+	inventory.StatusConflict: "conflict",
 }
 
 // statusText is the status in a symbol and words, with the days that make
@@ -132,7 +134,7 @@ func (o sortOrder) String() string {
 // statusOrder lists the statuses from the most urgent: the deadline sort
 // and the help follow it.
 var statusOrder = []inventory.Status{
-	inventory.StatusExposed, inventory.StatusOverdue, inventory.StatusDue, inventory.StatusRotating,
+	inventory.StatusConflict, inventory.StatusExposed, inventory.StatusOverdue, inventory.StatusDue, inventory.StatusRotating,
 	inventory.StatusOK, inventory.StatusNoValue, inventory.StatusNoPolicy,
 }
 
