@@ -18,7 +18,8 @@ import (
 
 // TestMergeRandom generates concurrent histories of one secret and merges
 // them both ways. Replay one with `go test ./inventory -run TestMergeRandom
-// -merge.seed N` (or CABINET_MERGE_SEED=N); -merge.n sets how many.
+// -merge.seed N` (or CABINET_MERGE_SEED=N); -merge.n sets how many. The
+// randomized tests of MergeRecipients and MergeAuditLog take the same seed.
 var (
 	mergeSeed  = flag.Uint64("merge.seed", 0, "replay the history of this seed in TestMergeRandom")
 	mergeCount = flag.Int("merge.n", 600, "how many histories TestMergeRandom generates")
@@ -235,16 +236,9 @@ func origins(s *inventory.Secret) map[int]bool {
 func TestMergeRandom(t *testing.T) {
 	t.Parallel()
 	seeds := []uint64{}
-	switch env := os.Getenv("CABINET_MERGE_SEED"); {
-	case *mergeSeed != 0:
-		seeds = append(seeds, *mergeSeed)
-	case env != "":
-		n, err := strconv.ParseUint(env, 10, 64)
-		if err != nil {
-			t.Fatalf("CABINET_MERGE_SEED=%q: %v", env, err)
-		}
-		seeds = append(seeds, n)
-	default:
+	if seed, ok := replaySeed(t); ok {
+		seeds = append(seeds, seed)
+	} else {
 		first := uint64(time.Now().UnixNano())
 		for i := range *mergeCount {
 			seeds = append(seeds, first+uint64(i))
@@ -257,6 +251,33 @@ func TestMergeRandom(t *testing.T) {
 		}
 	}
 	t.Logf("%d histories in %v", len(seeds), time.Since(start).Round(time.Millisecond))
+}
+
+// replaySeed is the seed to replay, from -merge.seed or CABINET_MERGE_SEED.
+func replaySeed(t *testing.T) (uint64, bool) {
+	t.Helper()
+	if *mergeSeed != 0 {
+		return *mergeSeed, true
+	}
+	env := os.Getenv("CABINET_MERGE_SEED")
+	if env == "" {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(env, 10, 64)
+	if err != nil {
+		t.Fatalf("CABINET_MERGE_SEED=%q: %v", env, err)
+	}
+	return n, true
+}
+
+// randomSeed is the seed of a randomized test: the one to replay, else a
+// new one each run (the failure messages name it).
+func randomSeed(t *testing.T) uint64 {
+	t.Helper()
+	if seed, ok := replaySeed(t); ok {
+		return seed
+	}
+	return uint64(time.Now().UnixNano())
 }
 
 // mergeHistory generates one history from seed and checks its merges; it

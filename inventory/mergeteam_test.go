@@ -111,7 +111,7 @@ func TestMergeRecipients(t *testing.T) {
 
 func TestMergeRecipientsRandom(t *testing.T) {
 	t.Parallel()
-	seed := uint64(time.Now().UnixNano())
+	seed := randomSeed(t)
 	r := rand.New(rand.NewPCG(seed, 1))
 	names := []string{"alice", "bob", "carol", "dave", "erin"}
 	prefixes := []string{"*", "prod/", "dev/", "stg/", "prod/db/"}
@@ -147,7 +147,7 @@ func TestMergeRecipientsRandom(t *testing.T) {
 		m, clashes := inventory.MergeRecipients(base, ours, theirs)
 		m2, clashes2 := inventory.MergeRecipients(base, theirs, ours)
 		if !reflect.DeepEqual(m, m2) || !slices.Equal(clashes, clashes2) {
-			t.Fatalf("seed %d, round %d: the merge depends on its direction", seed, i)
+			t.Fatalf("seed %d, round %d: the merge depends on its direction (replay: -merge.seed %d)", seed, i, seed)
 		}
 		if err := m.Validate(); err != nil {
 			t.Fatalf("seed %d, round %d: invalid merge: %v", seed, i, err)
@@ -217,7 +217,7 @@ func TestMergeAuditLog(t *testing.T) {
 
 func TestMergeAuditLogRandom(t *testing.T) {
 	t.Parallel()
-	seed := uint64(time.Now().UnixNano())
+	seed := randomSeed(t)
 	r := rand.New(rand.NewPCG(seed, 2))
 	gen := func(n int, actor string) []string {
 		var out []string
