@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cabinethq/cabinet/inventory"
 )
@@ -239,5 +240,55 @@ func TestSyncFailuresKeepLocalCommits(t *testing.T) {
 	}
 	if got := git(t, remote, "rev-parse", "HEAD"); got != head {
 		t.Errorf("the remote is at %s, want %s", got, head)
+	}
+}
+
+// TestRemovedMemberExposedByHistory: removing a member marks as exposed
+// what they could read at any commit, not only what the current scopes let
+// them read: a value they could read before they lost the scope, still held
+// as the previous value after a rotation, is exposed again; a value made
+// after they lost it is not.
+func TestRemovedMemberExposedByHistory(t *testing.T) {
+	alice, bob := newMember(t, "alice"), newMember(t, "bob")
+	s := newGitStore(t, alice)
+	// Real time: versions are compared with Git's commit times.
+	now := func() Act { return Act{Actor: "alice", Now: time.Now()} }
+	if _, err := s.AddMember(bob.Name, bob.Public, []string{"prod/", "dev/"}, alice.ID, now()); err != nil {
+		t.Fatal(err)
+	}
+	mustSet(t, s, "prod/db/password", []byte("v1"), now())
+	mustSet(t, s, "dev/db/password", []byte("d1"), now())
+	if _, err := s.SetScope("prod/", []string{"alice"}, alice.ID, now()); err != nil {
+		t.Fatal(err)
+	}
+	// Git's commit times are whole seconds: what follows is made later.
+	time.Sleep(1100 * time.Millisecond)
+	mustSet(t, s, "prod/db/password", []byte("v2"), now()) // the rotation answers the exposure; v1 stays as previous
+	mustSet(t, s, "prod/api/key", []byte("k1"), now())     // made after bob lost prod/
+	if sec, _ := s.Load("prod/db/password"); len(sec.Exposures) != 0 {
+		t.Fatalf("before the removal prod/db/password is exposed to %v", sec.Exposures)
+	}
+
+	if _, err := s.RemoveMember("bob", alice.ID, now()); err != nil {
+		t.Fatal(err)
+	}
+	exposedTo := func(path string) string {
+		sec, err := s.Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var who []string
+		for _, x := range sec.Exposures {
+			who = append(who, x.Member)
+		}
+		return strings.Join(who, ",")
+	}
+	for path, want := range map[string]string{"prod/db/password": "bob", "dev/db/password": "bob", "prod/api/key": ""} {
+		if got := exposedTo(path); got != want {
+			t.Errorf("%s is exposed to %q, want %q", path, got, want)
+		}
+	}
+	if log := git(t, s.Dir, "log", "-1", "--format=%s"); log != "members: remove bob" {
+		t.Errorf("the removal's commit is %q", log)
 	}
 }

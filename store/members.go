@@ -167,8 +167,14 @@ func (s *Store) changeRecipients(id *crypto.Identity, act Act, action, subject s
 		return RekeyResult{}, badInput(err)
 	}
 	before := s.Recipients
-	lost := func(path string) []string {
-		return inventory.Lost(before.ReadersOf(path), next.ReadersOf(path))
+	// In a Git store a member removed lost, too, what they could read at
+	// any commit of recipients.yaml: those values are exposed as well.
+	past, err := s.recipientsHistory(act.Now)
+	if err != nil {
+		return RekeyResult{}, err
+	}
+	lost := func(sec *inventory.Secret) []string {
+		return unionSorted(inventory.Lost(before.ReadersOf(sec.Path), next.ReadersOf(sec.Path)), past.removedReaders(sec, next))
 	}
 	if err := s.Audit(act.event(action, "", 0, inventory.OutcomeOK, subject)); err != nil {
 		return RekeyResult{}, err

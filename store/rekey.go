@@ -118,7 +118,7 @@ func sealedFor(sec *inventory.Secret, readers []string, sum string) bool {
 // lostReaders says, for a path, which members lost the right to read it in
 // a change of members or scopes: decided from the scopes before and after,
 // never from a secret file's readers field. nil means none.
-type lostReaders func(path string) []string
+type lostReaders func(sec *inventory.Secret) []string
 
 // rekeyAll re-seals, in parallel, every secret whose values are not sealed
 // to exactly its scope's members and bound to their place, and every secret
@@ -154,11 +154,7 @@ func (s *Store) rekeyAll(id *crypto.Identity, act Act, lost lostReaders) (RekeyR
 			r := newSpareReplacer(s, w)
 			defer r.Close()
 			for path := range work {
-				var gone []string
-				if lost != nil {
-					gone = lost(path)
-				}
-				data, err := s.reseal(path, id, act, gone)
+				data, err := s.reseal(path, id, act, lost)
 				if err == nil && data != nil {
 					if err = announce(); err == nil {
 						err = r.replace(s.secretFile(path), data)
@@ -202,12 +198,16 @@ func (s *Store) rekeyAll(id *crypto.Identity, act Act, lost lostReaders) (RekeyR
 
 // reseal returns the new content of one secret's file, its values sealed
 // to its scope's members and bound to their place, or nil when they already
-// are and nobody in gone lost access. A value bound to another place is
-// refused, never re-sealed where it was found.
-func (s *Store) reseal(path string, id *crypto.Identity, act Act, gone []string) ([]byte, error) {
+// are and nobody lost access (lost, if not nil, says who did). A value
+// bound to another place is refused, never re-sealed where it was found.
+func (s *Store) reseal(path string, id *crypto.Identity, act Act, lost lostReaders) ([]byte, error) {
 	sec, err := s.Load(path)
 	if err != nil {
 		return nil, err
+	}
+	var gone []string
+	if lost != nil {
+		gone = lost(sec)
 	}
 	readers, keys, sum, err := s.sealTarget(path)
 	if err != nil {
