@@ -27,7 +27,9 @@ import (
 // the two by its text (the same choice on every clone) and is named in
 // Conflicts for a member to check. The readers and their digest are one
 // field, merged the same way, but a clash is not a conflict: the next
-// re-encryption seals every value to the scope again. Exposures and
+// re-encryption seals every value to the scope again (and a value that both
+// sides sealed again comes from the side whose readers were kept, so that
+// the two agree). Exposures and
 // Conflicts merge as sets: what either side added is kept, and what one
 // side removed (a rotation answers an exposure; resolve settles a
 // conflict) stays removed.
@@ -89,11 +91,20 @@ func MergeSecret(base, ours, theirs *Secret) *Secret {
 	field(FieldEvery, clash)
 	out.Rotation.Runbook, clash = merge3(hasBase, o.Rotation.Runbook, a.Rotation.Runbook, b.Rotation.Runbook, identity)
 	field(FieldRunbook, clash)
-	readers, _ := merge3(hasBase, readersOf(o), readersOf(a), readersOf(b), readersKey)
+	readers, readersClash := merge3(hasBase, readersOf(o), readersOf(a), readersOf(b), readersKey)
 	out.Readers, out.ReadersSum = readers.names, readers.sum
+	// Values that both sides sealed again (each to its own readers) come
+	// from the side whose readers the merge kept, so that they agree.
+	sealedTo := 0
+	if readersClash {
+		sealedTo = 2
+		if readersKey(readersOf(a)) > readersKey(readersOf(b)) {
+			sealedTo = 1
+		}
+	}
 	out.Exposures = mergeSet(hasBase, o.Exposures, a.Exposures, b.Exposures, exposureKey)
 
-	vm := mergeVersions(hasBase, o, a, b)
+	vm := mergeVersions(hasBase, o, a, b, sealedTo)
 	out.Versions = vm.versions()
 	var rotClash bool
 	out.Rotating, rotClash = vm.rotating(hasBase, o.Rotating, a.Rotating, b.Rotating)
@@ -339,7 +350,7 @@ func pair(x, y []Version, xTaken, yTaken []bool, compatible func(vx, vy *Version
 	return match
 }
 
-func mergeVersions(hasBase bool, o, a, b *Secret) *versionMerge {
+func mergeVersions(hasBase bool, o, a, b *Secret, sealedTo int) *versionMerge {
 	vm := &versionMerge{}
 	for i := range vm.of {
 		vm.of[i] = map[int]*mergedVersion{}
@@ -386,7 +397,7 @@ func mergeVersions(hasBase bool, o, a, b *Secret) *versionMerge {
 		}
 	}
 	for _, m := range vm.all {
-		if m.mergeOne() {
+		if m.mergeOne(sealedTo) {
 			vm.kept = append(vm.kept, m)
 		}
 		for i, v := range []*Version{m.base, m.a, m.b} {
@@ -400,7 +411,7 @@ func mergeVersions(hasBase bool, o, a, b *Secret) *versionMerge {
 }
 
 // mergeOne decides whether m is kept and what it becomes.
-func (m *mergedVersion) mergeOne() bool {
+func (m *mergedVersion) mergeOne(sealedTo int) bool {
 	for bit, v := range map[int]*Version{1: m.a, 2: m.b} {
 		if v != nil && v.State == Pending {
 			m.pendingOn |= bit
@@ -438,7 +449,11 @@ func (m *mergedVersion) mergeOne() bool {
 	m.out.Created, _ = merge3(hasBase, base.Created, a.Created, b.Created, func(t time.Time) string { return t.Format(time.RFC3339Nano) })
 	m.out.Author, _ = merge3(hasBase, base.Author, a.Author, b.Author, identity)
 	value, clash := merge3(hasBase, base.Value, a.Value, b.Value, identity)
-	if clash && (a.Value == "" || b.Value == "") {
+	switch {
+	case clash && a.Value != "" && b.Value != "" && sealedTo != 0:
+		// Both sealed again: the side whose readers were kept.
+		value = []string{"", a.Value, b.Value}[sealedTo]
+	case clash && (a.Value == "" || b.Value == ""):
 		// One side dropped the value, the other re-sealed it: dropped if the
 		// version is retired, else kept. Without base to show that both
 		// sides had the value, it is kept.

@@ -22,7 +22,7 @@ import (
 // randomized tests of MergeRecipients and MergeAuditLog take the same seed.
 var (
 	mergeSeed  = flag.Uint64("merge.seed", 0, "replay the history of this seed in TestMergeRandom")
-	mergeCount = flag.Int("merge.n", 600, "how many histories TestMergeRandom generates")
+	mergeCount = flag.Int("merge.n", 2000, "how many histories TestMergeRandom generates")
 )
 
 // fakeValue stands for a ciphertext: inventory checks only its framing.

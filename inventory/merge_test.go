@@ -334,6 +334,30 @@ func TestMergeDroppedAndResealedValues(t *testing.T) {
 	wantVersions(t, m, "4 current a4, 3 previous resealed-3, 2 retired resealed-2, 1 retired -")
 }
 
+func TestMergeBothResealed(t *testing.T) {
+	t.Parallel()
+	base := baseSecret()
+	ours, theirs := clone(base), clone(base)
+	// Each clone sealed every value again to its own readers; the values
+	// kept are all of the side whose readers the merge kept, whatever
+	// their texts.
+	for _, side := range []struct {
+		s    *inventory.Secret
+		name string
+	}{{ours, "zz-ours"}, {theirs, "aa-theirs"}} {
+		for i := range side.s.Versions {
+			side.s.Versions[i].Value = ct(fmt.Sprint(side.name, side.s.Versions[i].Number))
+		}
+	}
+	ours.Readers, ours.ReadersSum = []string{"alice"}, "a"
+	theirs.Readers, theirs.ReadersSum = []string{"alice", "bob", "carol"}, "abc"
+	m := merged(t, base, ours, theirs)
+	wantVersions(t, m, "3 current aa-theirs3, 2 previous aa-theirs2, 1 retired aa-theirs1")
+	if m.ReadersSum != "abc" {
+		t.Errorf("readers = %q, want theirs", m.ReadersSum)
+	}
+}
+
 func TestMergeBothAdded(t *testing.T) {
 	t.Parallel()
 	ours := &inventory.Secret{Path: "prod/api/token", Owner: "sre"}
