@@ -262,10 +262,18 @@ func gitPath() (string, error) {
 // other change, if any, on a line of the body.
 func commitMessage(events []inventory.Event) string {
 	var lines []string
+	exposed := ""
 	for _, e := range events {
 		if m := eventWords(e); m != "" && !slices.Contains(lines, m) {
 			lines = append(lines, m)
 		}
+		if _, n, ok := strings.Cut(e.Detail, ", "); ok && e.Action == inventory.ActionReencrypt && strings.HasSuffix(n, " exposed") {
+			exposed = strings.TrimSuffix(n, " exposed")
+		}
+	}
+	// A removal says what it exposed: "members: remove bob (3 secrets exposed)".
+	if len(lines) > 0 && exposed != "" && strings.HasPrefix(lines[0], "members: remove ") {
+		lines[0] += " (" + exposed + " secrets exposed)"
 	}
 	switch len(lines) {
 	case 0:

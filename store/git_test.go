@@ -288,7 +288,7 @@ func TestRemovedMemberExposedByHistory(t *testing.T) {
 			t.Errorf("%s is exposed to %q, want %q", path, got, want)
 		}
 	}
-	if log := git(t, s.Dir, "log", "-1", "--format=%s"); log != "members: remove bob" {
+	if log := git(t, s.Dir, "log", "-1", "--format=%s"); log != "members: remove bob (2 secrets exposed)" {
 		t.Errorf("the removal's commit is %q", log)
 	}
 }

@@ -123,12 +123,14 @@ func (p recipientsPast) removedReaders(sec *inventory.Secret, next inventory.Rec
 }
 
 // heldSince reports whether sec has a live value (current, previous or
-// pending) created before t.
+// pending) created before t, a commit time: Git keeps whole seconds, so a
+// value of the same second counts as before (an exposure errs on the safe
+// side).
 func heldSince(sec *inventory.Secret, t time.Time) bool {
 	for _, v := range sec.Versions {
 		switch v.State {
 		case inventory.Current, inventory.Previous, inventory.Pending:
-			if v.Value != "" && v.Created.Before(t) {
+			if v.Value != "" && v.Created.Before(t.Add(time.Second)) {
 				return true
 			}
 		}

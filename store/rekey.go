@@ -43,6 +43,7 @@ func (s *Store) sealTarget(path string) (readers []string, keys crypto.Recipient
 type RekeyResult struct {
 	Checked     int       // secret files looked at
 	Reencrypted []string  // paths whose values were sealed anew
+	Exposed     []string  // of those, the ones marked exposed: someone who could read them lost access
 	Failed      []BadFile // files left as they were, with why
 }
 
@@ -154,7 +155,7 @@ func (s *Store) rekeyAll(id *crypto.Identity, act Act, lost lostReaders) (RekeyR
 			r := newSpareReplacer(s, w)
 			defer r.Close()
 			for path := range work {
-				data, err := s.reseal(path, id, act, lost)
+				data, exposed, err := s.reseal(path, id, act, lost)
 				if err == nil && data != nil {
 					if err = announce(); err == nil {
 						err = r.replace(s.secretFile(path), data)
@@ -166,6 +167,9 @@ func (s *Store) rekeyAll(id *crypto.Identity, act Act, lost lostReaders) (RekeyR
 					res.Failed = append(res.Failed, BadFile{Name: s.RelName(s.secretFile(path)), Err: err})
 				case data != nil:
 					res.Reencrypted = append(res.Reencrypted, path)
+					if exposed {
+						res.Exposed = append(res.Exposed, path)
+					}
 					dirs[filepath.Dir(s.secretFile(path))] = true
 				}
 				mu.Unlock()
@@ -188,7 +192,11 @@ func (s *Store) rekeyAll(id *crypto.Identity, act Act, lost lostReaders) (RekeyR
 	sort.Strings(res.Reencrypted)
 	sort.Slice(res.Failed, func(i, j int) bool { return res.Failed[i].Name < res.Failed[j].Name })
 	if len(res.Reencrypted) > 0 {
+		sort.Strings(res.Exposed)
 		detail := fmt.Sprintf("%d secrets", len(res.Reencrypted))
+		if len(res.Exposed) > 0 {
+			detail += fmt.Sprintf(", %d exposed", len(res.Exposed))
+		}
 		if err := s.Audit(act.event(inventory.ActionReencrypt, "", 0, inventory.OutcomeOK, detail)); err != nil {
 			return res, err
 		}
@@ -200,10 +208,10 @@ func (s *Store) rekeyAll(id *crypto.Identity, act Act, lost lostReaders) (RekeyR
 // to its scope's members and bound to their place, or nil when they already
 // are and nobody lost access (lost, if not nil, says who did). A value
 // bound to another place is refused, never re-sealed where it was found.
-func (s *Store) reseal(path string, id *crypto.Identity, act Act, lost lostReaders) ([]byte, error) {
+func (s *Store) reseal(path string, id *crypto.Identity, act Act, lost lostReaders) (_ []byte, exposed bool, _ error) {
 	sec, err := s.Load(path)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	var gone []string
 	if lost != nil {
@@ -211,10 +219,10 @@ func (s *Store) reseal(path string, id *crypto.Identity, act Act, lost lostReade
 	}
 	readers, keys, sum, err := s.sealTarget(path)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if len(gone) == 0 && sealedFor(sec, readers, sum) {
-		return nil, nil
+		return nil, false, nil
 	}
 	for i := range sec.Versions {
 		v := &sec.Versions[i]
@@ -223,29 +231,31 @@ func (s *Store) reseal(path string, id *crypto.Identity, act Act, lost lostReade
 		}
 		plain, h, err := crypto.Open(v.Value, id)
 		if err != nil {
-			return nil, fmt.Errorf("version %d: %w", v.Number, err)
+			return nil, false, fmt.Errorf("version %d: %w", v.Number, err)
 		}
 		if err := checkVersionBinding(path, v, h); err != nil {
 			clear(plain)
-			return nil, err
+			return nil, false, err
 		}
 		v.Value, err = crypto.Seal(plain, keys, crypto.Binding{Path: path, Version: v.Number, Readers: sum})
 		clear(plain)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		v.SealedAs = 0 // bound to its own number now
 	}
 	if hasValues(sec) {
 		for _, m := range unionSorted(inventory.Lost(sec.Readers, readers), gone) {
 			sec.Exposures = append(sec.Exposures, inventory.Exposure{Member: m, At: act.Now.UTC().Truncate(1e9)})
+			exposed = true
 		}
 	}
 	sec.Readers, sec.ReadersSum = readers, sum
 	if err := sec.Validate(s.Config.Environments); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return FormatSecret(sec)
+	data, err := FormatSecret(sec)
+	return data, exposed, err
 }
 
 // unionSorted is the sorted set of the names in a and b.
