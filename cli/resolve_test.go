@@ -83,6 +83,11 @@ func TestConflictAtTheCommandLine(t *testing.T) {
 		t.Errorf("get of a secret in no conflict warns: %q", r.err)
 	}
 
+	// No rotation until it is settled: which value would it replace?
+	if r := e.run("new", "rotate", "prod/db/password", "--yes", "--value-stdin"); r.code != ExitConflict || !strings.Contains(r.err, "prod/db/password is in conflict: v2 made on another clone") {
+		t.Errorf("rotate of a secret in conflict: exit %d, %q", r.code, r.err)
+	}
+
 	// resolve needs to be told which.
 	if r := e.run("", "resolve", "prod/db/password"); r.code != ExitUsage || !strings.Contains(r.err, "name the one to keep") {
 		t.Errorf("resolve without --keep: exit %d, %q", r.code, r.err)

@@ -225,7 +225,7 @@ func rotationExitCode(err error) (ExitCode, bool) {
 		return ExitUsage, true
 	case errors.Is(err, rotation.ErrNoRotation):
 		return ExitNotFound, true
-	case errors.Is(err, store.ErrRotating):
+	case errors.Is(err, store.ErrRotating), errors.Is(err, rotation.ErrInConflict):
 		return ExitConflict, true
 	case errors.Is(err, store.ErrBadRunbook):
 		return ExitCorrupt, true

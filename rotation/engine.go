@@ -33,6 +33,25 @@ var (
 	ErrNeedsValue    = errors.New("the runbook asks for the new value")
 )
 
+// ErrInConflict refuses to rotate a secret whose values a merge left in
+// conflict: which value the rotation replaces must be settled first.
+var ErrInConflict = errors.New("in conflict")
+
+// inConflict refuses a secret with values in conflict.
+func inConflict(sec *inventory.Secret) error {
+	var clashing []string
+	for _, v := range sec.Versions {
+		if v.State == inventory.Conflicted {
+			clashing = append(clashing, fmt.Sprintf("v%d", v.Number))
+		}
+	}
+	if len(clashing) == 0 {
+		return nil
+	}
+	return inventory.WithHint(fmt.Errorf("%s is %w: %s made on another clone at the same time as the current value", sec.Path, ErrInConflict, strings.Join(clashing, ", ")),
+		"settle it first with `cabinet resolve "+sec.Path+" --keep N` (`cabinet show "+sec.Path+"` lists the values)")
+}
+
 // ErrStepFailed means a step failed and the rotation was rolled back.
 var ErrStepFailed = errors.New("a step failed")
 
@@ -119,6 +138,9 @@ func (e *Engine) Start(path string, value []byte) (*inventory.Secret, error) {
 	if sec.CurrentVersion() == nil {
 		return nil, inventory.WithHint(fmt.Errorf("%s has no value to rotate", path), "set its first value with `cabinet set "+path+"`")
 	}
+	if err := inConflict(sec); err != nil {
+		return nil, err
+	}
 	rb, err := e.Runbook(sec)
 	if err != nil {
 		return nil, err
@@ -158,6 +180,10 @@ func (e *Engine) Run(ctx context.Context, path string) (*inventory.Secret, error
 			return nil, err
 		}
 		r := sec.Rotating
+		if v, err := sec.Version(inventory.Selector{Number: r.Version}); err == nil && v.State == inventory.Conflicted {
+			return nil, inventory.WithHint(fmt.Errorf("%s: %w: its new value, v%d, clashes with a value another clone made", path, ErrInConflict, r.Version),
+				fmt.Sprintf("keep it with `cabinet resolve %s --keep %d` and resume, or roll the rotation back with `cabinet rotate --rollback %s`", path, r.Version, path))
+		}
 		if r.Next >= len(rb.Steps) {
 			return e.finish(path)
 		}
