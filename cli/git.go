@@ -87,9 +87,15 @@ says so in one line and keeps every local commit; run it again later.`,
 			if err != nil {
 				return err
 			}
-			r, err := s.Sync()
+			r, err := s.Sync(func() *store.SyncKey { return a.syncKey(s) })
 			if err != nil {
 				return err
+			}
+			if r.Resealed > 0 {
+				fmt.Fprintf(a.Err, "re-encrypted %d secrets to the scopes the merge brought\n", r.Resealed)
+			}
+			if r.Stale > 0 {
+				fmt.Fprintf(a.Err, "cabinet: warning: %d secrets are not sealed to exactly their scope's members; a member who can read them runs `cabinet rekey`\n", r.Stale)
 			}
 			what := "up to date"
 			switch {
@@ -104,6 +110,21 @@ says so in one line and keeps every local commit; run it again later.`,
 			return nil
 		},
 	}
+}
+
+// syncKey is who syncs, for re-encrypting what a merge leaves sealed to
+// other readers; nil when this machine has no identity of a member, and
+// then sync only says what is left.
+func (a *App) syncKey(s *store.Store) *store.SyncKey {
+	id, err := a.identity()
+	if err != nil {
+		return nil
+	}
+	name, ok := s.MemberOf(id.PublicKeys())
+	if !ok {
+		return nil
+	}
+	return &store.SyncKey{ID: id, Act: store.Act{Actor: name, Now: a.Now()}}
 }
 
 func commits(n int) string {

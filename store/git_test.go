@@ -160,7 +160,7 @@ func twoClones(t *testing.T) (remote string, a, b *Store, alice, bob member) {
 	remote = filepath.Join(t.TempDir(), "remote.git")
 	git(t, t.TempDir(), "init", "-q", "--bare", remote)
 	git(t, a.Dir, "remote", "add", "origin", remote)
-	if r, err := a.Sync(); err != nil || !r.UpstreamSet || r.Pushed == 0 {
+	if r, err := a.Sync(nil); err != nil || !r.UpstreamSet || r.Pushed == 0 {
 		t.Fatalf("first sync: %+v, %v", r, err)
 	}
 	b, err := Clone(remote, filepath.Join(t.TempDir(), "b"), "cabinet")
@@ -176,14 +176,14 @@ func TestSyncBringsChangesBothWays(t *testing.T) {
 	_, a, b, _, _ := twoClones(t)
 	mustSet(t, a, "prod/db/password", []byte("a1"), day("alice", 1))
 	mustSet(t, b, "dev/db/password", []byte("b1"), day("bob", 1))
-	if _, err := a.Sync(); err != nil {
+	if _, err := a.Sync(nil); err != nil {
 		t.Fatal(err)
 	}
-	r, err := b.Sync()
+	r, err := b.Sync(nil)
 	if err != nil || r.Fetched != 1 || r.Pushed != 2 { // bob's set and the merge
 		t.Fatalf("bob's sync: %+v, %v", r, err)
 	}
-	if r, err := a.Sync(); err != nil || r.Fetched != 2 || r.Pushed != 0 {
+	if r, err := a.Sync(nil); err != nil || r.Fetched != 2 || r.Pushed != 0 {
 		t.Fatalf("alice's second sync: %+v, %v", r, err)
 	}
 	if ta, tb := git(t, a.Dir, "rev-parse", "HEAD^{tree}"), git(t, b.Dir, "rev-parse", "HEAD^{tree}"); ta != tb {
@@ -212,7 +212,7 @@ func TestSyncFailuresKeepLocalCommits(t *testing.T) {
 	if err := os.Rename(remote, moved); err != nil {
 		t.Fatal(err)
 	}
-	_, err := a.Sync()
+	_, err := a.Sync(nil)
 	if !errors.Is(err, ErrSync) || !strings.Contains(err.Error(), "origin") || strings.Contains(err.Error(), "\n") {
 		t.Errorf("sync with the remote gone: %v", err)
 	}
@@ -227,7 +227,7 @@ func TestSyncFailuresKeepLocalCommits(t *testing.T) {
 	if err := os.WriteFile(hook, []byte("#!/bin/sh\necho 'pushes are closed' >&2\nexit 1\n"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	_, err = a.Sync()
+	_, err = a.Sync(nil)
 	if !errors.Is(err, ErrSync) || !strings.Contains(err.Error(), "could not push to origin") || strings.Contains(err.Error(), "\n") {
 		t.Errorf("sync with the push refused: %v", err)
 	}
@@ -235,7 +235,7 @@ func TestSyncFailuresKeepLocalCommits(t *testing.T) {
 		t.Errorf("HEAD moved to %s", got)
 	}
 	os.Remove(hook)
-	if r, err := a.Sync(); err != nil || r.Pushed != 1 {
+	if r, err := a.Sync(nil); err != nil || r.Pushed != 1 {
 		t.Errorf("the next sync: %+v, %v", r, err)
 	}
 	if got := git(t, remote, "rev-parse", "HEAD"); got != head {
@@ -290,5 +290,50 @@ func TestRemovedMemberExposedByHistory(t *testing.T) {
 	}
 	if log := git(t, s.Dir, "log", "-1", "--format=%s"); log != "members: remove bob (2 secrets exposed)" {
 		t.Errorf("the removal's commit is %q", log)
+	}
+}
+
+// TestAddedMemberReadsAfterSync: alice adds carol to prod/ on one clone
+// while, on another, bob (also in prod/) sets a new prod value sealed to
+// the scope as he knew it. bob's sync merges, finds the value not sealed to
+// carol and re-encrypts it; after carol's clone syncs, she reads it.
+func TestAddedMemberReadsAfterSync(t *testing.T) {
+	alice, bob, carol := newMember(t, "alice"), newMember(t, "bob"), newMember(t, "carol")
+	a := newGitStore(t, alice)
+	if _, err := a.AddMember(bob.Name, bob.Public, []string{"prod/"}, alice.ID, day("alice", 0)); err != nil {
+		t.Fatal(err)
+	}
+	remote := filepath.Join(t.TempDir(), "remote.git")
+	git(t, t.TempDir(), "init", "-q", "--bare", remote)
+	git(t, a.Dir, "remote", "add", "origin", remote)
+	if _, err := a.Sync(nil); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Clone(remote, filepath.Join(t.TempDir(), "b"), "cabinet")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	if _, err := a.AddMember(carol.Name, carol.Public, []string{"prod/"}, alice.ID, day("alice", 1)); err != nil {
+		t.Fatal(err)
+	}
+	mustSet(t, b, "prod/db/password", []byte("bobs value"), day("bob", 1))
+	if _, err := a.Sync(nil); err != nil {
+		t.Fatal(err)
+	}
+	r, err := b.Sync(func() *SyncKey { return &SyncKey{ID: bob.ID, Act: day("bob", 2)} })
+	if err != nil || r.Resealed != 1 || r.Stale != 0 {
+		t.Fatalf("bob's sync: %+v, %v", r, err)
+	}
+	if subject := git(t, b.Dir, "log", "-1", "--format=%s"); subject != "re-encrypt (1 secrets)" {
+		t.Errorf("the re-encryption's commit is %q", subject)
+	}
+
+	c, err := Clone(remote, filepath.Join(t.TempDir(), "c"), "cabinet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := mustRead(t, c, "prod/db/password", inventory.Selector{}, carol); string(got) != "bobs value" {
+		t.Errorf("carol reads %q", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/inventory"
 )
 
@@ -100,7 +101,59 @@ type SyncResult struct {
 	Fetched        int  // commits brought in
 	Pushed         int  // local commits sent
 	UpstreamSet    bool // the first push set the branch's upstream
+	Resealed       int  // secrets re-encrypted after the merge, to the scopes it brought
+	Stale          int  // secrets still sealed to other readers than their scope's: `cabinet rekey` by a member who can read them
 	tracked        bool // the branch had an upstream before
+}
+
+// SyncKey is who syncs: with it, a sync re-encrypts what the merge left
+// sealed to other readers than its scope's (a teammate added someone to a
+// scope while another set a value in it), so that the member added reads
+// it after their next sync.
+type SyncKey struct {
+	ID  *crypto.Identity
+	Act Act
+}
+
+// resealMerged re-encrypts, after a merge, the secrets whose values are not
+// sealed to exactly their scope's members, as one commit; those the key
+// cannot read are counted as stale. key is asked for only then (finding an
+// identity may wait on the OS keyring). The caller holds the lock.
+func (s *Store) resealMerged(keyOf func() *SyncKey, r *SyncResult) error {
+	if err := s.readRecipients(); err != nil {
+		return err
+	}
+	stale, _, err := s.Stale()
+	if err != nil || len(stale) == 0 {
+		return err
+	}
+	r.Stale = len(stale)
+	var key *SyncKey
+	if keyOf != nil {
+		key = keyOf()
+	}
+	if key == nil {
+		return nil
+	}
+	if _, ok := s.Recipients.Members[key.Act.Actor]; !ok {
+		return nil
+	}
+	res, err := s.rekeyAll(key.ID, key.Act, nil)
+	if err != nil {
+		return err
+	}
+	fsys, err := s.files()
+	if err != nil {
+		return err
+	}
+	if err := s.commitChange(fsys.takeChange()); err != nil {
+		return err
+	}
+	r.Resealed, r.Stale = len(res.Reencrypted), len(res.Failed)
+	if r.Resealed > 0 {
+		r.Pushed++
+	}
+	return nil
 }
 
 // Sync fetches from the remote, merges what came in (through cabinet's
@@ -108,7 +161,7 @@ type SyncResult struct {
 // holds the store's lock, so no change of this machine lands in between.
 // A failure keeps every local commit, says which remote, and the next sync
 // completes the work.
-func (s *Store) Sync() (SyncResult, error) {
+func (s *Store) Sync(key func() *SyncKey) (SyncResult, error) {
 	git, err := gitPath()
 	if err != nil {
 		return SyncResult{}, err
@@ -156,6 +209,9 @@ func (s *Store) Sync() (SyncResult, error) {
 			}
 			if ahead > 0 {
 				r.Pushed++ // the merge commit
+			}
+			if err := s.resealMerged(key, &r); err != nil {
+				return r, err
 			}
 		}
 	} else if r.Pushed, err = s.countCommits(git, "HEAD"); err != nil {
