@@ -103,6 +103,15 @@ func (c *checkup) storeHealth(dir string, id *crypto.Identity) {
 		}
 	}
 	c.permissions(s.Dir)
+	if s.IsGitStore() {
+		problems := s.GitProblems()
+		for _, p := range problems {
+			c.fail("%s", inventory.OneLine(p))
+		}
+		if len(problems) == 0 {
+			c.ok("git: a repository, its merge driver set up, commits made as you")
+		}
+	}
 	c.runbooks(s)
 	stale, bad, err := s.Stale()
 	if err != nil {

@@ -81,6 +81,15 @@ func TestGitAtTheCommandLine(t *testing.T) {
 		t.Errorf("after a set the work tree is not clean:\n%s", status)
 	}
 
+	if r := e.run("", "doctor"); !strings.Contains(r.out+r.err, "git: a repository, its merge driver set up") {
+		t.Errorf("doctor in a Git store says:\n%s%s", r.out, r.err)
+	}
+	gitOut(t, shared, "config", "--unset", "merge.cabinet.driver")
+	if r := e.run("", "doctor"); r.code == ExitOK || !strings.Contains(r.out+r.err, "merge driver is not set up") {
+		t.Errorf("doctor without the merge driver: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	gitOut(t, shared, "config", "merge.cabinet.driver", "cabinet merge-driver %O %A %B %P")
+
 	oneLine(t, "sync without a remote", e.run("", "sync"), ExitFailed, "no remote", "git remote add")
 	oneLine(t, "clone of nothing", e.run("", "clone", filepath.Join(e.dir, "nowhere.git"), filepath.Join(e.dir, "c1")), ExitFailed, "nowhere.git")
 
