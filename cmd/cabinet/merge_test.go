@@ -145,3 +145,55 @@ func TestConcurrentSetsMergeThroughGit(t *testing.T) {
 		t.Errorf("the merged audit log lacks lines:\n%s", log)
 	}
 }
+
+// TestMembersAddedOnTwoClones: two clones each add a member to the same
+// scope and sync; recipients.yaml merges to both members, the same on both
+// clones, with no conflict markers, and both new members read.
+func TestMembersAddedOnTwoClones(t *testing.T) {
+	t.Parallel()
+	u := gitUser(t)
+	shared := filepath.Join(u.home, "shared")
+	remote := filepath.Join(u.home, "remote.git")
+	u.must("", "init", shared, "--git")
+	u.in(shared, "first", "set", "prod/db/password", "--owner", "data-platform")
+	u.git(u.home, "init", "-q", "--bare", remote)
+	u.git(shared, "remote", "add", "origin", remote)
+	u.in(shared, "", "sync")
+	one, two := filepath.Join(u.home, "one"), filepath.Join(u.home, "two")
+	u.must("", "clone", remote, one)
+	u.must("", "clone", remote, two)
+
+	keys := map[string]string{}
+	for _, name := range []string{"bob", "carol"} {
+		file := filepath.Join(u.home, name+".txt")
+		keys[name] = strings.TrimSpace(u.must("", "identity", "new", "--file", file).out)
+	}
+	u.in(one, "", "members", "add", "bob", keys["bob"], "--scope", "prod/")
+	u.in(two, "", "members", "add", "carol", keys["carol"], "--scope", "prod/")
+	u.in(one, "", "sync")
+	u.in(two, "", "sync")
+	u.in(one, "", "sync")
+	treeOne, treeTwo := tree(t, one), tree(t, two)
+	for name, content := range treeOne {
+		if treeTwo[name] != content {
+			t.Errorf("%s differs between the clones:\n%s\n---\n%s", name, content, treeTwo[name])
+		}
+		if strings.Contains(content, "<<<<<<<") {
+			t.Errorf("conflict markers in %s", name)
+		}
+	}
+	recipients := treeOne["recipients.yaml"]
+	for _, want := range []string{"bob: " + keys["bob"], "carol: " + keys["carol"]} {
+		if !strings.Contains(recipients, want) {
+			t.Errorf("recipients.yaml lacks %q:\n%s", want, recipients)
+		}
+	}
+	// Each reads after the sync: it sealed what the merge left sealed to
+	// one side's readers again.
+	for _, name := range []string{"bob", "carol"} {
+		r := u.run("", "--store", one, "--identity", filepath.Join(u.home, name+".txt"), "get", "prod/db/password")
+		if r.code != 0 || r.out != "first" {
+			t.Errorf("%s reads %q (exit %d: %s)", name, r.out, r.code, r.err)
+		}
+	}
+}
