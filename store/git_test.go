@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -335,5 +336,34 @@ func TestAddedMemberReadsAfterSync(t *testing.T) {
 	}
 	if got, _ := mustRead(t, c, "prod/db/password", inventory.Selector{}, carol); string(got) != "bobs value" {
 		t.Errorf("carol reads %q", got)
+	}
+}
+
+// TestSyncMergeConflictKeepsLocalCommits: a file cabinet does not merge (a
+// runbook edited on both clones) stops the merge; the sync names the file,
+// undoes the merge and keeps the local commit.
+func TestSyncMergeConflictKeepsLocalCommits(t *testing.T) {
+	_, a, b, _, _ := twoClones(t)
+	for i, s := range []*Store{a, b} {
+		name := filepath.Join(s.Dir, "runbooks/db.yaml")
+		if err := os.WriteFile(name, []byte(fmt.Sprintf("steps:\n  - name: step %d\n", i)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		git(t, s.Dir, "add", "runbooks/db.yaml")
+		git(t, s.Dir, "commit", "-q", "-m", "runbook")
+	}
+	if _, err := a.Sync(nil); err != nil {
+		t.Fatal(err)
+	}
+	head := git(t, b.Dir, "rev-parse", "HEAD")
+	_, err := b.Sync(nil)
+	if !errors.Is(err, ErrSync) || !strings.Contains(err.Error(), "runbooks/db.yaml changed on both sides") || strings.Contains(err.Error(), "\n") {
+		t.Errorf("sync with a runbook changed on both sides: %v", err)
+	}
+	if got := git(t, b.Dir, "rev-parse", "HEAD"); got != head {
+		t.Errorf("HEAD moved to %s", got)
+	}
+	if status := git(t, b.Dir, "status", "--porcelain"); status != "" {
+		t.Errorf("the merge was not undone:\n%s", status)
 	}
 }

@@ -203,9 +203,9 @@ func (s *Store) Sync(key func() *SyncKey) (SyncResult, error) {
 		r.Pushed = ahead
 		if r.Fetched > 0 {
 			if _, err := s.runGit(git, "merge", "-q", "--no-edit", "-m", "sync: merge "+r.Remote+"/"+r.Branch, remoteRef); err != nil {
+				unmerged, _ := s.runGit(git, "diff", "--name-only", "--diff-filter=U")
 				_, _ = s.runGit(git, "merge", "--abort")
-				return r, inventory.WithHint(fmt.Errorf("%w: could not merge %s/%s: %v; local commits are kept", ErrSync, inventory.Printable(r.Remote), inventory.Printable(r.Branch), err),
-					"a file cabinet does not merge (a runbook?) changed on both sides: merge it by hand with git, then run `cabinet sync` again")
+				return r, mergeFailed(r, strings.Fields(unmerged), err)
 			}
 			if ahead > 0 {
 				r.Pushed++ // the merge commit
@@ -230,6 +230,26 @@ func (s *Store) Sync(key func() *SyncKey) (SyncResult, error) {
 		return r, failed("could not push to", err)
 	}
 	return r, nil
+}
+
+// mergeFailed says why a sync's merge stopped, by the files that did not
+// merge; the merge is undone and local commits are kept.
+func mergeFailed(r SyncResult, unmerged []string, err error) error {
+	what := fmt.Errorf("%w: could not merge %s/%s: %v; local commits are kept", ErrSync, inventory.Printable(r.Remote), inventory.Printable(r.Branch), err)
+	if len(unmerged) > 0 {
+		for i, f := range unmerged {
+			unmerged[i] = inventory.Printable(f)
+		}
+		what = fmt.Errorf("%w: could not merge %s/%s: %s changed on both sides and could not be merged; local commits are kept",
+			ErrSync, inventory.Printable(r.Remote), inventory.Printable(r.Branch), strings.Join(unmerged, ", "))
+	}
+	switch {
+	case slices.Contains(unmerged, recipientsFile):
+		return inventory.WithHint(what, "both clones gave one member different keys, or one removed a member the other changed: agree on it, change recipients.yaml on one clone with `cabinet members`, then `cabinet sync`")
+	case len(unmerged) > 0:
+		return inventory.WithHint(what, "merge those files by hand with git (they are not cabinet's to merge), then run `cabinet sync` again")
+	}
+	return inventory.WithHint(what, "run `git status` in the store to see why, then `cabinet sync` again")
 }
 
 // branchAndRemote is the current branch and the remote it syncs with: its
