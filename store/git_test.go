@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/inventory"
 )
 
@@ -291,6 +292,11 @@ func TestRemovedMemberExposedByHistory(t *testing.T) {
 	}
 	if log := git(t, s.Dir, "log", "-1", "--format=%s"); log != "members: remove bob (2 secrets exposed)" {
 		t.Errorf("the removal's commit is %q", log)
+	}
+	// A value written after the removal is sealed without bob.
+	mustSet(t, s, "dev/db/password", []byte("d2"), now())
+	if _, _, err := s.Read("dev/db/password", inventory.Selector{}, bob.ID, now()); !errors.Is(err, crypto.ErrNoMatch) {
+		t.Errorf("bob reading a value written after his removal: %v, want no match", err)
 	}
 }
 
