@@ -42,6 +42,11 @@ type Store interface {
 	SetValue(path string, value []byte, act store.Act, edit func(sec *inventory.Secret, created bool) error) (*inventory.Secret, inventory.Version, error)
 	Edit(path string, act store.Act, edit func(*inventory.Secret) error) (*inventory.Secret, error)
 	Remove(path string, act store.Act) error
+	// GitState is where a Git store stands against its upstream, for the
+	// header; ok is false for a plain folder.
+	GitState() (st store.GitState, ok bool, err error)
+	// Sync fetches, merges and pushes a Git store.
+	Sync(key func() *store.SyncKey) (store.SyncResult, error)
 	// SetWarn sends the warnings that do not stop a command (a value not
 	// yet bound to its secret) to the footer.
 	SetWarn(warn func(msg string))

@@ -39,6 +39,7 @@ type inventoryScreen struct {
 	dueOnly  bool   // the due view: what needs rotating, most urgent first
 	lastQ    string // the query that shown was computed for
 	watch    *storeWatch
+	git      gitState // a Git store's sync state, for the header
 	width    int
 	height   int
 	loading  bool
@@ -109,6 +110,7 @@ func (s *inventoryScreen) loaded(msg inventoryLoadedMsg) tea.Cmd {
 	if msg.first {
 		watching = s.startWatching(msg.started)
 	}
+	watching = tea.Batch(watching, s.lookAtGit(true))
 	if msg.err != nil {
 		return tea.Batch(watching, flashError(msg.err))
 	}
@@ -241,7 +243,11 @@ func (s *inventoryScreen) Update(msg tea.Msg) tea.Cmd {
 	case storeChangedMsg:
 		return s.load()
 	case liveTickMsg:
-		return s.lookForChanges()
+		return tea.Batch(s.lookForChanges(), s.lookAtGit(false))
+	case gitStateMsg:
+		s.gitLooked(msg)
+	case syncedMsg:
+		return s.synced(msg)
 	case liveLookedMsg:
 		return s.looked(msg)
 	case nextDueMsg:
@@ -297,6 +303,8 @@ func (s *inventoryScreen) updateKey(km tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(km, s.keys.Due):
 		s.toggleDue()
+	case key.Matches(km, s.keys.Sync):
+		return s.sync()
 	}
 	return nil
 }

@@ -8,6 +8,7 @@ type inventoryKeys struct {
 	Open, Filter, ClearFilter, Sort         key.Binding
 	Reverse, Reload                         key.Binding
 	NextEnv, PrevEnv, New, Rotate, Due      key.Binding
+	Sync                                    key.Binding
 }
 
 func defaultInventoryKeys() inventoryKeys {
@@ -29,12 +30,14 @@ func defaultInventoryKeys() inventoryKeys {
 		New:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")),
 		Rotate:      key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "rotate")),
 		Due:         key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "due")),
+		// Enabled once the store shows itself a Git store.
+		Sync: key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "sync"), key.WithDisabled()),
 	}
 }
 
 // ShortHelp is the footer: the most useful keys.
 func (k inventoryKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Open, k.Filter, k.Sort, k.NextEnv, k.New, k.Rotate, k.Due}
+	return []key.Binding{k.Open, k.Filter, k.Sort, k.NextEnv, k.New, k.Rotate, k.Due, k.Sync}
 }
 
 // FullHelp is every key, in columns, for the help screen.
@@ -43,6 +46,7 @@ func (k inventoryKeys) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Open, k.Filter, k.ClearFilter, described(k.Sort, "sort by deadline, path or owner"), k.Reverse, described(k.Reload, "read the store again now"),
 			described(k.NextEnv, "next environment"), k.PrevEnv, described(k.New, "new secret"),
-			described(k.Rotate, "rotate the secret (its runbook, step by step)"), described(k.Due, "due view: what needs rotating, in order")},
+			described(k.Rotate, "rotate the secret (its runbook, step by step)"), described(k.Due, "due view: what needs rotating, in order"),
+			described(k.Sync, "sync a Git store: fetch, merge, push")},
 	}
 }

@@ -70,6 +70,11 @@ func (m *memStore) Folder() string                { return "" }
 func (m *memStore) Settings() store.Config        { return m.settings }
 func (m *memStore) SetWarn(func(msg string))      {}
 
+func (m *memStore) GitState() (store.GitState, bool, error) { return store.GitState{}, false, nil }
+func (m *memStore) Sync(func() *store.SyncKey) (store.SyncResult, error) {
+	return store.SyncResult{}, errNotInMemStore
+}
+
 func (m *memStore) MemberOf(keys []string) (string, bool) {
 	for name, key := range m.members.Members {
 		if slices.Contains(keys, key) {

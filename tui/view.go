@@ -36,6 +36,15 @@ func (m *Model) headerView() string {
 	st := m.deps.styles
 	title := st.HeaderTitle.Render("cabinet") + " "
 	counts := m.headerCounts(true)
+	// A Git store's sync state goes before the counts, and is the first
+	// thing dropped when the names would have less room than this.
+	const namesAtLeast = 10
+	if sync := m.syncState(); sync != "" {
+		with := sync + "  " + counts
+		if m.width-lipgloss.Width(title)-lipgloss.Width(with)-1 >= namesAtLeast {
+			counts = with
+		}
+	}
 	room := m.width - lipgloss.Width(title) - lipgloss.Width(counts) - 1
 	if room < 0 {
 		counts = m.headerCounts(false)
@@ -121,6 +130,12 @@ func (m *Model) helpView() string {
 	b.WriteString(st.Title.Render("Status") + "\n\n")
 	for _, s := range statusOrder {
 		b.WriteString("  " + st.Status(s).Render(pad(statusSymbols[s]+" "+statusWords[s], 14)) + st.Muted.Render(statusMeaning[s]) + "\n")
+	}
+	if m.inv.git.known {
+		b.WriteString("\n" + st.Title.Render("Sync (the header, in a Git store)") + "\n\n")
+		for _, s := range syncSymbols {
+			b.WriteString("  " + st.HeaderStat.Render(pad(s[0], 14)) + st.Muted.Render(s[1]) + "\n")
+		}
 	}
 	b.WriteString("\n" + st.Muted.Render("? or esc closes this help"))
 	return b.String()

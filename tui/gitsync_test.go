@@ -1,0 +1,238 @@
+package tui
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/inventory"
+	"github.com/cabinethq/cabinet/store"
+)
+
+// gitEnv gives git an identity and keeps the user's Git config out of the
+// test, as on a fresh machine.
+func gitEnv(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Fatal("these tests need git (scripts/test installs it)")
+	}
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
+	for _, v := range []string{"GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"} {
+		t.Setenv(v, "Test")
+	}
+	for _, v := range []string{"GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"} {
+		t.Setenv(v, "test@example.com")
+	}
+}
+
+// runGit runs git in dir, failing the test on error.
+func runGit(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s in %s: %v\n%s", strings.Join(args, " "), dir, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// gitClones is the test store made a Git store and pushed to a bare
+// remote, and a second clone of it where bob (a member in scope dev/)
+// works; the workbench is not opened.
+type gitClones struct {
+	remote string
+	a, b   *store.Store
+	alice  *crypto.Identity
+	bob    *crypto.Identity
+}
+
+func newGitClones(t *testing.T) gitClones {
+	t.Helper()
+	gitEnv(t)
+	a, alice := testStore(t)
+	act := store.Act{Actor: "alice", Now: testNow}
+	if err := a.InitGit("cabinet", act); err != nil {
+		t.Fatal(err)
+	}
+	bob, bobPublic := newIdentity(t, "bob")
+	if _, err := a.AddMember("bob", bobPublic, []string{"dev/"}, alice, act); err != nil {
+		t.Fatal(err)
+	}
+	remote := filepath.Join(t.TempDir(), "remote.git")
+	runGit(t, t.TempDir(), "init", "-q", "--bare", remote)
+	runGit(t, a.Dir, "remote", "add", "origin", remote)
+	if _, err := a.Sync(nil); err != nil {
+		t.Fatal(err)
+	}
+	b, err := store.Clone(remote, filepath.Join(t.TempDir(), "b"), "cabinet")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gitClones{remote: remote, a: a, b: b, alice: alice, bob: bob}
+}
+
+// open opens the workbench on clone a, as alice.
+func (g gitClones) open(t *testing.T, w, h int) *harness {
+	hs := startHarness(t, w, h, g.a, func() (*crypto.Identity, error) { return g.alice, nil })
+	hs.s, hs.id = g.a, g.alice
+	return hs
+}
+
+func setOn(t *testing.T, s *store.Store, actor, path, value string) {
+	t.Helper()
+	if _, _, err := s.SetValue(path, []byte(value), store.Act{Actor: actor, Now: testNow}, func(sec *inventory.Secret, _ bool) error {
+		sec.Owner = actor
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (h *harness) header() string { return strings.SplitN(h.m.View(), "\n", 2)[0] }
+
+func (h *harness) footer() string {
+	lines := strings.Split(h.m.View(), "\n")
+	return lines[len(lines)-1]
+}
+
+// TestHeaderShowsTheSyncState: in a Git store the header shows, on the
+// live reload tick, the commits to push, those the last fetch brought, the
+// files not committed and the secrets in conflict; "≡" when there is
+// nothing to say. A plain store shows none of it.
+func TestHeaderShowsTheSyncState(t *testing.T) {
+	g := newGitClones(t)
+	h := g.open(t, 120, 30)
+	if got := h.header(); !strings.Contains(got, "≡") || strings.Contains(got, "⇡") {
+		t.Fatalf("a clone even with its remote: %q", got)
+	}
+	setOn(t, g.b, "bob", "dev/b/token", "from bob")
+	if _, err := g.b.Sync(nil); err != nil {
+		t.Fatal(err)
+	}
+	setOn(t, g.a, "alice", "prod/a/token", "from alice")
+	if err := os.WriteFile(filepath.Join(g.a.Dir, "runbooks", "draft.yaml"), []byte("name: draft\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	runGit(t, g.a.Dir, "fetch", "-q", "origin")
+	for range gitLookEvery {
+		h.fire(liveEvery)
+	}
+	if got := h.header(); !strings.Contains(got, "⇡1 ⇣1 ●1  ✖ 1 overdue") || strings.Contains(got, "≡") || len([]rune(got)) > 120 {
+		t.Fatalf("one to push, one to merge, a draft runbook: %q", got)
+	}
+	h.keys("?")
+	if view := h.m.View(); !strings.Contains(view, "ctrl+s    sync a Git store: fetch, merge, push") {
+		t.Fatalf("the help does not say what ctrl+s does:\n%s", view)
+	}
+	h.keys("G")
+	if view := h.m.View(); !strings.Contains(view, "⇡2            commits to push") || !strings.Contains(view, "≠1            secrets in conflict") {
+		t.Fatalf("the help does not say what the sync state is:\n%s", view)
+	}
+	h.keys("esc")
+
+	plain := newHarness(t, 120, 30)
+	plain.fire(liveEvery)
+	if got := plain.header(); strings.ContainsAny(got, "≡⇡⇣●") {
+		t.Fatalf("a plain store's header shows a sync state: %q", got)
+	}
+	plain.keys("ctrl+s")
+	if strings.Contains(plain.footer(), "sync") || strings.Contains(plain.m.View(), "ctrl+s") {
+		t.Fatalf("a plain store offers to sync:\n%s", plain.m.View())
+	}
+}
+
+// gitMemStore is a memStore that says it is a Git store in state st.
+type gitMemStore struct {
+	*memStore
+	st store.GitState
+}
+
+func (g gitMemStore) GitState() (store.GitState, bool, error) { return g.st, true, nil }
+
+// TestTheSyncStateIsDroppedFirst: the sync state shows at 80 columns with
+// every part, conflicts counted from the inventory's rows; at 60 it is
+// dropped, and the counts stay.
+func TestTheSyncStateIsDroppedFirst(t *testing.T) {
+	conflicted := secretAged("prod/db/password", 90, 1)
+	conflicted.Conflicts = []string{"owner"}
+	fake := gitMemStore{memStore: &memStore{secrets: []inventory.Secret{conflicted, secretAged("prod/db/user", 30, 40)}},
+		st: store.GitState{Upstream: "origin/main", Ahead: 12, Behind: 3, Uncommitted: 2}}
+	for _, tt := range []struct {
+		width int
+		sync  bool
+	}{{140, true}, {80, true}, {60, false}} {
+		h := startHarness(t, tt.width, 24, fake, nil)
+		got := h.header()
+		if strings.Contains(got, "⇡12 ⇣3 ●2 ≠1") != tt.sync || !strings.Contains(got, "✖ 1 overdue") && !strings.Contains(got, "✖ 1") {
+			t.Errorf("at %d columns: %q", tt.width, got)
+		}
+		if w := len([]rune(got)); w > tt.width {
+			t.Errorf("at %d columns the header is %d wide: %q", tt.width, w, got)
+		}
+	}
+}
+
+// TestSyncFromTheInventory: ctrl+s syncs with the spinner turning, says in
+// the footer what it did, and the inventory shows what the merge brought;
+// a sync that fails says why in one line and keeps the local commit.
+func TestSyncFromTheInventory(t *testing.T) {
+	g := newGitClones(t)
+	h := g.open(t, 120, 30)
+	setOn(t, g.b, "bob", "dev/b/token", "from bob")
+	if _, err := g.b.Sync(nil); err != nil {
+		t.Fatal(err)
+	}
+	setOn(t, g.a, "alice", "prod/a/token", "from alice")
+
+	_, cmd := h.m.Update(keyMsg("ctrl+s"))
+	if got := h.footer(); !strings.Contains(got, "syncing with the remote…") {
+		t.Fatalf("no spinner while syncing: %q", got)
+	}
+	h.run(cmd)
+	branch := runGit(t, g.a.Dir, "rev-parse", "--abbrev-ref", "HEAD")
+	if got, want := h.footer(), "synced with origin/"+branch+": merged 1 commit, pushed 2"; !strings.Contains(got, want) {
+		t.Fatalf("footer %q, want %q", got, want)
+	}
+	if !strings.Contains(h.shownPaths(), "dev/b/token") {
+		t.Fatalf("the inventory does not show what the merge brought: %s", h.shownPaths())
+	}
+	if got := h.header(); !strings.Contains(got, "≡") {
+		t.Fatalf("after the sync the header is not even: %q", got)
+	}
+	if a, r := runGit(t, g.a.Dir, "rev-parse", "HEAD"), runGit(t, g.remote, "rev-parse", branch); a != r {
+		t.Fatalf("the remote is at %s, the clone at %s", r, a)
+	}
+
+	setOn(t, g.a, "alice", "prod/c/token", "kept")
+	head := runGit(t, g.a.Dir, "rev-parse", "HEAD")
+	if err := os.Rename(g.remote, g.remote+".away"); err != nil {
+		t.Fatal(err)
+	}
+	h.keys("ctrl+s")
+	if got := h.footer(); !strings.Contains(got, "✖ sync failed: could not fetch from origin") || !strings.Contains(got, "local commits are") {
+		t.Fatalf("a failed sync says %q", got)
+	}
+	if got := runGit(t, g.a.Dir, "rev-parse", "HEAD"); got != head {
+		t.Fatalf("HEAD moved to %s", got)
+	}
+	if got := h.header(); !strings.Contains(got, "⇡1") {
+		t.Fatalf("the commit not pushed is not counted: %q", got)
+	}
+}
+
+// keyMsg is the message of a key as the harness's keys sends it.
+func keyMsg(k string) tea.KeyMsg {
+	if t, ok := namedKeys[k]; ok {
+		return tea.KeyMsg{Type: t}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+}
