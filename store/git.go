@@ -230,6 +230,12 @@ func gitError(stderr string, err error) string {
 		if line == "" || strings.HasPrefix(line, "hint:") {
 			continue
 		}
+		if rest, ok := strings.CutPrefix(line, "! ["); ok {
+			// A push's refusal says why on its ref's line: "[rejected]
+			// main -> main (fetch first)", "[remote rejected] … (pre-receive
+			// hook declined)"; the error line after it only says it failed.
+			return inventory.Printable("[" + rest)
+		}
 		if strings.HasPrefix(line, "fatal:") || strings.HasPrefix(line, "error:") || last == "" {
 			last = line
 		}

@@ -373,3 +373,34 @@ func TestSyncMergeConflictKeepsLocalCommits(t *testing.T) {
 		t.Errorf("the merge was not undone:\n%s", status)
 	}
 }
+
+// TestSyncPushedMeanwhile: someone pushes between this sync's fetch and its
+// push (here a pre-push hook of the clone pushes another clone's commit);
+// the push is refused as behind, and the sync fetches, merges and pushes
+// again, so that both commits reach the remote in one sync.
+func TestSyncPushedMeanwhile(t *testing.T) {
+	remote, a, b, _, _ := twoClones(t)
+	mustSet(t, b, "dev/db/password", []byte("b1"), day("bob", 1))
+	mustSet(t, a, "prod/db/password", []byte("a1"), day("alice", 1))
+	hook := filepath.Join(a.Dir, ".git/hooks/pre-push")
+	raced := filepath.Join(t.TempDir(), "raced")
+	script := "#!/bin/sh\n[ -e '" + raced + "' ] && exit 0\ntouch '" + raced + "'\ncd '" + b.Dir + "' && unset GIT_DIR && git push -q origin HEAD:refs/heads/$(git rev-parse --abbrev-ref HEAD) >&2\n"
+	if err := os.WriteFile(hook, []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	r, err := a.Sync(nil)
+	if err != nil {
+		t.Fatalf("sync with a push in between: %+v, %v", r, err)
+	}
+	if _, err := os.Stat(raced); err != nil {
+		t.Fatal("the race did not happen: the hook did not run")
+	}
+	for _, msg := range []string{"set dev/db/password: v1", "set prod/db/password: v1"} {
+		if !strings.Contains(git(t, remote, "log", "--format=%s"), msg) {
+			t.Errorf("the remote lacks %q", msg)
+		}
+	}
+	if r.Fetched != 1 {
+		t.Errorf("the sync brought in %d commits, want bob's 1", r.Fetched)
+	}
+}

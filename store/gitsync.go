@@ -184,41 +184,54 @@ func (s *Store) Sync(key func() *SyncKey) (SyncResult, error) {
 		return r, inventory.WithHint(fmt.Errorf("%w: %s has no remote to sync with", ErrSync, s.Dir),
 			"add one with `git remote add origin URL`")
 	}
+	// A push refused because someone pushed in the meantime is followed by
+	// a second round: fetch and merge what they pushed, then push again.
+	for round := 1; ; round++ {
+		err := s.syncRound(git, key, &r)
+		if err == nil || round == 2 || !pushedMeanwhile(err) {
+			return r, err
+		}
+	}
+}
+
+// syncRound fetches, merges and pushes once, adding to r.
+func (s *Store) syncRound(git string, key func() *SyncKey, r *SyncResult) error {
 	failed := func(what string, err error) error {
 		return inventory.WithHint(fmt.Errorf("%w: %s %s: %v; local commits are kept", ErrSync, what, inventory.Printable(r.Remote), err),
 			"run `cabinet sync` again once the remote answers")
 	}
 	if _, err := s.runGit(git, "fetch", "-q", r.Remote); err != nil {
-		return r, failed("could not fetch from", err)
+		return failed("could not fetch from", err)
 	}
 	remoteRef := "refs/remotes/" + r.Remote + "/" + r.Branch
 	// Ahead and behind in one call; it fails when the remote has no such
 	// branch yet, and then everything is to push.
 	out, err := s.runGit(git, "rev-list", "--left-right", "--count", "HEAD..."+remoteRef)
 	if err == nil {
-		var ahead int
-		if _, err := fmt.Sscanf(out, "%d %d", &ahead, &r.Fetched); err != nil {
-			return r, fmt.Errorf("git rev-list: %q: %w", out, err)
+		var ahead, behind int
+		if _, err := fmt.Sscanf(out, "%d %d", &ahead, &behind); err != nil {
+			return fmt.Errorf("git rev-list: %q: %w", out, err)
 		}
+		r.Fetched += behind
 		r.Pushed = ahead
-		if r.Fetched > 0 {
+		if behind > 0 {
 			if _, err := s.runGit(git, "merge", "-q", "--no-edit", "-m", "sync: merge "+r.Remote+"/"+r.Branch, remoteRef); err != nil {
 				unmerged, _ := s.runGit(git, "diff", "--name-only", "--diff-filter=U")
 				_, _ = s.runGit(git, "merge", "--abort")
-				return r, mergeFailed(r, strings.Fields(unmerged), err)
+				return mergeFailed(*r, strings.Fields(unmerged), err)
 			}
 			if ahead > 0 {
 				r.Pushed++ // the merge commit
 			}
-			if err := s.resealMerged(key, &r); err != nil {
-				return r, err
+			if err := s.resealMerged(key, r); err != nil {
+				return err
 			}
 		}
 	} else if r.Pushed, err = s.countCommits(git, "HEAD"); err != nil {
-		return r, err
+		return err
 	}
 	if r.Pushed == 0 {
-		return r, nil
+		return nil
 	}
 	args := []string{"push", "-q", r.Remote, "HEAD:refs/heads/" + r.Branch}
 	if !r.tracked {
@@ -227,9 +240,28 @@ func (s *Store) Sync(key func() *SyncKey) (SyncResult, error) {
 		r.UpstreamSet = true
 	}
 	if _, err := s.runGit(git, args...); err != nil {
-		return r, failed("could not push to", err)
+		return failed("could not push to", err)
 	}
-	return r, nil
+	r.tracked = true
+	return nil
+}
+
+// pushedMeanwhile reports whether a sync failed because the remote's
+// branch moved between its fetch and its push: git says "fetch first" or
+// "non-fast-forward" when it knew before sending, "failed to update ref"
+// when the remote found out while updating it. (A refusal for another
+// reason is tried once more and fails the same way.)
+func pushedMeanwhile(err error) bool {
+	msg := err.Error()
+	if !strings.Contains(msg, "could not push to") {
+		return false
+	}
+	for _, why := range []string{"(fetch first)", "(non-fast-forward)", "(failed to update ref)"} {
+		if strings.Contains(msg, why) {
+			return true
+		}
+	}
+	return false
 }
 
 // mergeFailed says why a sync's merge stopped, by the files that did not
