@@ -36,7 +36,7 @@ type inventoryScreen struct {
 	sort     sortOrder
 	env      int // index into envs
 	filter   textinput.Model
-	dueOnly  bool   // the due view: what needs rotating, most urgent first
+	view     listView // all, or the due, conflicts or exposed view
 	lastQ    string // the query that shown was computed for
 	watch    *storeWatch
 	git      gitState // a Git store's sync state, for the header
@@ -198,7 +198,7 @@ func (s *inventoryScreen) refilter(full bool) bool {
 	changed := q != s.lastQ
 	env := s.envs[s.env]
 	keep := func(r *row) bool {
-		return (env == "" || r.env == env) && (!s.dueOnly || needsRotation(r.status))
+		return (env == "" || r.env == env) && s.view.keeps(r)
 	}
 	candidates := s.hits
 	if full || s.lastQ == "" || !strings.HasPrefix(q, s.lastQ) {
@@ -302,18 +302,26 @@ func (s *inventoryScreen) updateKey(km tea.KeyMsg) tea.Cmd {
 			return openRotation(s.d, r.path)
 		}
 	case key.Matches(km, s.keys.Due):
-		s.toggleDue()
+		s.toggleView(viewDue)
+	case key.Matches(km, s.keys.Conflicts):
+		s.toggleView(viewConflicts)
+	case key.Matches(km, s.keys.Exposed):
+		s.toggleView(viewExposed)
 	case key.Matches(km, s.keys.Sync):
 		return s.sync()
 	}
 	return nil
 }
 
-// toggleDue opens the due view on the most urgent secret, or leaves it
-// with the selection kept.
-func (s *inventoryScreen) toggleDue() {
-	s.dueOnly = !s.dueOnly
-	if !s.dueOnly {
+// toggleView opens a view (due, conflicts, exposed) on its most urgent
+// secret, or leaves it with the selection kept.
+func (s *inventoryScreen) toggleView(v listView) {
+	if s.view == v {
+		s.view = viewAll
+	} else {
+		s.view = v
+	}
+	if s.view == viewAll {
 		s.keepSelection(func() { s.refilter(true) })
 		return
 	}
@@ -479,10 +487,21 @@ func (s *inventoryScreen) filterLine() string {
 	case s.filter.Value() != "":
 		return s.styles.FilterPrompt.Render("/") + s.styles.FilterText.Render(s.filter.Value()) +
 			s.styles.Muted.Render(count+" · esc clears the filter")
-	case s.dueOnly:
+	case s.view == viewDue:
 		return s.styles.Title.Render("Due") + s.styles.Muted.Render(" · "+plural(len(s.shown), "secret needs", "secrets need")+" rotating, most urgent first · R rotates · d shows all")
+	case s.view == viewConflicts:
+		return s.styles.Title.Render("Conflicts") + s.styles.Muted.Render(" · "+plural(len(s.shown), "secret", "secrets")+" two clones changed at once · enter, then s settles one · c shows all")
+	case s.view == viewExposed:
+		return s.styles.Title.Render("Exposed") + s.styles.Muted.Render(" · "+plural(len(s.shown), "secret", "secrets")+" a member who lost access could read · R rotates · e shows all")
 	}
-	return s.styles.Muted.Render(plural(len(s.shown), "secret", "secrets") + " · / to filter")
+	line := plural(len(s.shown), "secret", "secrets") + " · / to filter"
+	if n := s.counts[inventory.StatusConflict]; n > 0 {
+		line += fmt.Sprintf(" · c lists the %d in conflict", n)
+	}
+	if n := s.counts[inventory.StatusExposed]; n > 0 {
+		line += fmt.Sprintf(" · e lists the %d exposed", n)
+	}
+	return s.styles.Muted.Render(line)
 }
 
 // The widths of the table's fixed columns; the path takes the rest.
@@ -549,4 +568,28 @@ func pad(text string, w int) string {
 // cut shortens text to at most w cells.
 func cut(text string, w int) string {
 	return runewidth.Truncate(text, w, "…")
+}
+
+// listView is what the inventory lists beside the filter: every secret,
+// or one of the views that lead to what needs doing.
+type listView int
+
+const (
+	viewAll       listView = iota
+	viewDue                // what needs rotating, or is being rotated
+	viewConflicts          // what a merge left in conflict: the conflict screen settles it
+	viewExposed            // what a member who lost access could read: the rotation wizard ends it
+)
+
+// keeps reports whether the view lists r.
+func (v listView) keeps(r *row) bool {
+	switch v {
+	case viewDue:
+		return needsRotation(r.status)
+	case viewConflicts:
+		return r.status == inventory.StatusConflict
+	case viewExposed:
+		return r.exposed
+	}
+	return true
 }

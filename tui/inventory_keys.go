@@ -8,7 +8,7 @@ type inventoryKeys struct {
 	Open, Filter, ClearFilter, Sort         key.Binding
 	Reverse, Reload                         key.Binding
 	NextEnv, PrevEnv, New, Rotate, Due      key.Binding
-	Sync                                    key.Binding
+	Conflicts, Exposed, Sync                key.Binding
 }
 
 func defaultInventoryKeys() inventoryKeys {
@@ -30,6 +30,8 @@ func defaultInventoryKeys() inventoryKeys {
 		New:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new")),
 		Rotate:      key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "rotate")),
 		Due:         key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "due")),
+		Conflicts:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "conflicts")),
+		Exposed:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "exposed")),
 		// Enabled once the store shows itself a Git store.
 		Sync: key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "sync"), key.WithDisabled()),
 	}
@@ -47,6 +49,8 @@ func (k inventoryKeys) FullHelp() [][]key.Binding {
 		{k.Open, k.Filter, k.ClearFilter, described(k.Sort, "sort by deadline, path or owner"), k.Reverse, described(k.Reload, "read the store again now"),
 			described(k.NextEnv, "next environment"), k.PrevEnv, described(k.New, "new secret"),
 			described(k.Rotate, "rotate the secret (its runbook, step by step)"), described(k.Due, "due view: what needs rotating, in order"),
+			described(k.Conflicts, "conflicts view: what two clones changed at once"),
+			described(k.Exposed, "exposed view: what a member who lost access could read"),
 			described(k.Sync, "sync a Git store: fetch, merge, push")},
 	}
 }

@@ -21,7 +21,8 @@ type row struct {
 	deadline time.Time
 	hasDL    bool
 	status   inventory.Status
-	urgency  int    // the status's place in statusOrder
+	exposed  bool // its current value was readable by a member who lost access, whatever its status
+	urgency  int  // the status's place in statusOrder
 	statusT  string // the status in words, readable without colour
 	key      string // lower-case fields the filter matches, NUL-separated: path, owner, status, tags
 	// What the filter precomputes of key, so that ranking a keystroke on
@@ -47,11 +48,28 @@ func newRow(sec *inventory.Secret, now time.Time, warning time.Duration) row {
 	}
 	r.deadline, r.hasDL = inventory.Deadline(sec)
 	r.status = inventory.StatusAt(sec, now, warning)
+	r.exposed = exposedNow(sec)
 	r.urgency = urgency(r.status)
 	r.statusT = statusText(r.status, r.deadline, now)
 	r.key = strings.ToLower(strings.Join(append([]string{sec.Path, sec.Owner, string(r.status)}, sec.Tags...), fieldSep))
 	r.bytes, r.starts = byteSet(r.key), wordStarts(r.key)
 	return r
+}
+
+// exposedNow reports whether a member who lost access could read sec's
+// current value: an exposure since it was made (a rotation ends it). A
+// secret in conflict or under rotation is exposed as well as that.
+func exposedNow(sec *inventory.Secret) bool {
+	cur := sec.CurrentVersion()
+	if cur == nil {
+		return false
+	}
+	for _, e := range sec.Exposures {
+		if !e.At.Before(cur.Created) {
+			return true
+		}
+	}
+	return false
 }
 
 func shortDays(n int) string {
