@@ -37,7 +37,7 @@ type inventoryScreen struct {
 	env      int // index into envs
 	filter   textinput.Model
 	view     listView // all, or the due, conflicts or exposed view
-	lastQ    string // the query that shown was computed for
+	lastQ    string   // the query that shown was computed for
 	watch    *storeWatch
 	git      gitState // a Git store's sync state, for the header
 	width    int

@@ -21,8 +21,8 @@ type row struct {
 	deadline time.Time
 	hasDL    bool
 	status   inventory.Status
-	exposed  bool // its current value was readable by a member who lost access, whatever its status
-	urgency  int  // the status's place in statusOrder
+	exposed  bool   // its current value was readable by a member who lost access, whatever its status
+	urgency  int    // the status's place in statusOrder
 	statusT  string // the status in words, readable without colour
 	key      string // lower-case fields the filter matches, NUL-separated: path, owner, status, tags
 	// What the filter precomputes of key, so that ranking a keystroke on
