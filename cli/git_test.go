@@ -2,39 +2,12 @@ package cli
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cabinethq/cabinet/internal/gittest"
 )
-
-// gitIdentity gives the git that commands start an identity and none of
-// the user's config, as on a fresh machine.
-func gitIdentity(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Fatal("these tests need git (scripts/test installs it)")
-	}
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	for _, k := range []string{"GIT_AUTHOR", "GIT_COMMITTER"} {
-		t.Setenv(k+"_NAME", "Alice")
-		t.Setenv(k+"_EMAIL", "alice@example.com")
-	}
-}
-
-func gitOut(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
 
 // oneLine fails the test unless r failed with code in one line of stderr
 // that mentions each of mentions.
@@ -55,7 +28,7 @@ func oneLine(t *testing.T, what string, r result, code ExitCode, mentions ...str
 // clone fail in one line where they cannot work, and a clone says who the
 // members are and what its user can read.
 func TestGitAtTheCommandLine(t *testing.T) {
-	gitIdentity(t)
+	gittest.Env(t)
 	e := newEnv(t)
 	e.must("", "identity", "new")
 	e.must("", "init")
@@ -66,36 +39,36 @@ func TestGitAtTheCommandLine(t *testing.T) {
 	if !strings.Contains(r.err, "git remote add origin") {
 		t.Errorf("init --git does not say how to share it: %q", r.err)
 	}
-	if log := gitOut(t, shared, "log", "--format=%s"); log != "init: a cabinet store, alice its first member" {
+	if log := gittest.Run(t, shared, "log", "--format=%s"); log != "init: a cabinet store, alice its first member" {
 		t.Errorf("after init --git the log is %q", log)
 	}
-	if driver := gitOut(t, shared, "config", "merge.cabinet.driver"); !strings.HasSuffix(driver, " merge-driver %O %A %B %P") {
+	if driver := gittest.Run(t, shared, "config", "merge.cabinet.driver"); !strings.HasSuffix(driver, " merge-driver %O %A %B %P") {
 		t.Errorf("the merge driver is %q", driver)
 	}
 	e.vars["CABINET_STORE"] = shared
 	e.must("hunter2", "set", "prod/db/password", "--owner", "data")
-	if subject := gitOut(t, shared, "log", "-1", "--format=%s"); subject != "set prod/db/password: v1" {
+	if subject := gittest.Run(t, shared, "log", "-1", "--format=%s"); subject != "set prod/db/password: v1" {
 		t.Errorf("the set's commit is %q", subject)
 	}
-	if status := gitOut(t, shared, "status", "--porcelain"); status != "" {
+	if status := gittest.Run(t, shared, "status", "--porcelain"); status != "" {
 		t.Errorf("after a set the work tree is not clean:\n%s", status)
 	}
 
 	if r := e.run("", "doctor"); !strings.Contains(r.out+r.err, "git: a repository, its merge driver set up") {
 		t.Errorf("doctor in a Git store says:\n%s%s", r.out, r.err)
 	}
-	gitOut(t, shared, "config", "--unset", "merge.cabinet.driver")
+	gittest.Run(t, shared, "config", "--unset", "merge.cabinet.driver")
 	if r := e.run("", "doctor"); r.code == ExitOK || !strings.Contains(r.out+r.err, "merge driver is not set up") {
 		t.Errorf("doctor without the merge driver: exit %d\n%s%s", r.code, r.out, r.err)
 	}
-	gitOut(t, shared, "config", "merge.cabinet.driver", "cabinet merge-driver %O %A %B %P")
+	gittest.Run(t, shared, "config", "merge.cabinet.driver", "cabinet merge-driver %O %A %B %P")
 
 	oneLine(t, "sync without a remote", e.run("", "sync"), ExitFailed, "no remote", "git remote add")
 	oneLine(t, "clone of nothing", e.run("", "clone", filepath.Join(e.dir, "nowhere.git"), filepath.Join(e.dir, "c1")), ExitFailed, "nowhere.git")
 
 	remote := filepath.Join(e.dir, "remote.git")
-	gitOut(t, e.dir, "init", "-q", "--bare", remote)
-	gitOut(t, shared, "remote", "add", "origin", remote)
+	gittest.Run(t, e.dir, "init", "-q", "--bare", remote)
+	gittest.Run(t, shared, "remote", "add", "origin", remote)
 	if r := e.must("", "sync"); !strings.Contains(r.err, "pushed 2 commits") {
 		t.Errorf("the first sync says %q", r.err)
 	}

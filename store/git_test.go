@@ -4,50 +4,24 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/internal/gittest"
 	"github.com/cabinethq/cabinet/inventory"
 )
 
-// gitEnv gives git an identity and keeps the user's Git config out of the
-// test, as on a fresh machine.
-func gitEnv(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Fatal("these tests need git (scripts/test installs it)")
-	}
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	t.Setenv("GIT_AUTHOR_NAME", "Test")
-	t.Setenv("GIT_AUTHOR_EMAIL", "test@example.com")
-	t.Setenv("GIT_COMMITTER_NAME", "Test")
-	t.Setenv("GIT_COMMITTER_EMAIL", "test@example.com")
-}
-
-// git runs git in dir and returns its output, failing the test on error.
-func git(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s in %s: %v\n%s", strings.Join(args, " "), dir, err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
+// git runs git in a folder for a test (see gittest.Run).
+var git = gittest.Run
 
 // newGitStore is newStore made a Git repository, as `cabinet init --git`
 // makes it.
 func newGitStore(t *testing.T, first member) *Store {
 	t.Helper()
-	gitEnv(t)
+	gittest.Env(t)
 	s := newStore(t, first)
 	if err := s.InitGit("cabinet", day(first.Name, 0)); err != nil {
 		t.Fatal(err)

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/cabinethq/cabinet/internal/gittest"
 )
 
 // tempFiles lists the temporary files (.tmp-*) anywhere in the store.
@@ -35,7 +37,7 @@ func tempFiles(tb testing.TB, root string) []string {
 // and renaming it leaves a .tmp-* file. The listing ignores it, Git
 // ignores it, and the next writer of that folder removes it.
 func TestStaleTempFiles(t *testing.T) {
-	gitEnv(t) // the store becomes a Git work tree below: its changes are commits
+	gittest.Env(t) // the store becomes a Git work tree below: its changes are commits
 	alice, bob := newMember(t, "alice"), newMember(t, "bob")
 	s := newStore(t, alice)
 	mustSet(t, s, "prod/db/password", []byte("v1"), day("alice", 1))
