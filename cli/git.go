@@ -116,15 +116,11 @@ says so in one line and keeps every local commit; run it again later.`,
 // other readers; nil when this machine has no identity of a member, and
 // then sync only says what is left.
 func (a *App) syncKey(s *store.Store) *store.SyncKey {
-	id, err := a.identity()
+	id, act, err := a.identityAct(s)
 	if err != nil {
 		return nil
 	}
-	name, ok := s.MemberOf(id.PublicKeys())
-	if !ok {
-		return nil
-	}
-	return &store.SyncKey{ID: id, Act: store.Act{Actor: name, Now: a.Now()}}
+	return &store.SyncKey{ID: id, Act: act}
 }
 
 func commits(n int) string {

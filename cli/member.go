@@ -73,6 +73,17 @@ func (a *App) requireMember(c *cobra.Command, args []string) error {
 
 // memberAct is the act of the member whose key id holds, or errNotMember
 // naming the store and the identity's public key.
+// identityAct finds the operator's identity and the member it is of s, for
+// a change: who acts, now.
+func (a *App) identityAct(s *store.Store) (*crypto.Identity, store.Act, error) {
+	id, err := a.identity()
+	if err != nil {
+		return nil, store.Act{}, err
+	}
+	act, err := a.memberAct(s, id)
+	return id, act, err
+}
+
 func (a *App) memberAct(s *store.Store, id *crypto.Identity) (store.Act, error) {
 	if name, ok := s.MemberOf(id.PublicKeys()); ok {
 		return store.Act{Actor: name, Now: a.Now()}, nil

@@ -180,11 +180,7 @@ func (a *App) changeMembers(change func(*store.Store, *crypto.Identity, store.Ac
 		return err
 	}
 	// Re-encryption opens every affected value: it needs your identity.
-	id, err := a.identity()
-	if err != nil {
-		return err
-	}
-	act, err := a.memberAct(s, id)
+	id, act, err := a.identityAct(s)
 	if err != nil {
 		return err
 	}

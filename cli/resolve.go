@@ -47,11 +47,7 @@ func runResolve(a *App, path string, keep int) error {
 	if err != nil {
 		return err
 	}
-	id, err := a.identity()
-	if err != nil {
-		return err
-	}
-	act, err := a.memberAct(s, id)
+	id, act, err := a.identityAct(s)
 	if err != nil {
 		return err
 	}

@@ -153,11 +153,7 @@ func runSet(a *App, fs *pflag.FlagSet, path string, o setOptions) error {
 	if !o.generate && (fs.Changed("length") || fs.Changed("charset")) {
 		return usagef("--length and --charset go with --generate")
 	}
-	id, err := a.identity()
-	if err != nil {
-		return err
-	}
-	act, err := a.memberAct(s, id)
+	_, act, err := a.identityAct(s)
 	if err != nil {
 		return err
 	}
@@ -266,11 +262,7 @@ func runEdit(a *App, fs *pflag.FlagSet, path string, m *metaFlags) error {
 	if err := m.check(fs); err != nil {
 		return err
 	}
-	id, err := a.identity()
-	if err != nil {
-		return err
-	}
-	act, err := a.memberAct(s, id)
+	_, act, err := a.identityAct(s)
 	if err != nil {
 		return err
 	}
@@ -315,11 +307,7 @@ func runRm(a *App, path string, force bool) error {
 			return err
 		}
 	}
-	id, err := a.identity()
-	if err != nil {
-		return err
-	}
-	act, err := a.memberAct(s, id)
+	_, act, err := a.identityAct(s)
 	if err != nil {
 		return err
 	}
