@@ -45,6 +45,9 @@ type Store interface {
 	// GitState is where a Git store stands against its upstream, for the
 	// header; ok is false for a plain folder.
 	GitState() (st store.GitState, ok bool, err error)
+	// Resolve settles what a merge left in conflict in path, keeping
+	// version keep (0: the merged fields), re-sealing with id.
+	Resolve(path string, keep int, id *crypto.Identity, act store.Act) (*inventory.Secret, error)
 	// Sync fetches, merges and pushes a Git store.
 	Sync(key func() *store.SyncKey) (store.SyncResult, error)
 	// SetWarn sends the warnings that do not stop a command (a value not

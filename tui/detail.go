@@ -122,6 +122,7 @@ func (s *detailScreen) show(loaded detailLoadedMsg) {
 	s.now, s.warning = s.d.clock.now(), s.d.store.Settings().Warning
 	s.keys.Approve.SetEnabled(s.approver != "")
 	s.keys.Runbook.SetEnabled(s.runbookName() != "")
+	s.keys.Settle.SetEnabled(s.sec.InConflict())
 	if cur := s.sec.CurrentVersion(); s.revealed != "" && cur != nil && cur.Number == s.revealedV {
 		// A reload for another change (the live watch sees every one)
 		// keeps the value shown while it is still the current one.
@@ -240,6 +241,9 @@ func (s *detailScreen) updateKey(km tea.KeyMsg) tea.Cmd {
 		return s.editRunbook()
 	case key.Matches(km, s.keys.Delete):
 		return s.askDelete()
+	case key.Matches(km, s.keys.Settle) && s.keys.Settle.Enabled():
+		s.hide()
+		return openConflict(s.d, s.sec)
 	}
 	var cmd tea.Cmd
 	s.view, cmd = s.view.Update(km)
@@ -377,6 +381,9 @@ func (s *detailScreen) content() string {
 	if len(sec.Tags) > 0 {
 		field("tags", printable(strings.Join(sec.Tags, ", ")))
 	}
+	if sec.InConflict() {
+		field("conflict", conflictText(sec)+st.Muted.Render("   s settles it"))
+	}
 	field("rotation", inventory.Explain(sec, s.now, s.warning))
 	if r := sec.Rotating; r != nil {
 		field("rotating", rotatingText(r)+st.Muted.Render("   R resumes or rolls it back"))
@@ -386,7 +393,7 @@ func (s *detailScreen) content() string {
 	}
 	field("scope", fmt.Sprintf("%s: %s", s.scope, strings.Join(s.readers, ", ")))
 	for _, e := range sec.Exposures {
-		field("exposed", fmt.Sprintf("%s lost access on %s: rotate this secret", e.Member, e.At.Format(time.DateOnly)))
+		field("exposed", fmt.Sprintf("%s lost access on %s: rotate this secret", e.Member, e.At.Format(time.DateOnly))+st.Muted.Render("   R rotates it"))
 	}
 	b.WriteString("\n")
 	switch {

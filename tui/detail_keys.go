@@ -5,6 +5,7 @@ import "github.com/charmbracelet/bubbles/key"
 // detailKeys are the keys of a secret's detail screen.
 type detailKeys struct {
 	Back, Reveal, Copy, CopyPath, Edit, SetValue, Rotate, Approve, Runbook, Delete, Up, Down key.Binding
+	Settle                                                                                   key.Binding
 }
 
 func defaultDetailKeys() detailKeys {
@@ -21,13 +22,15 @@ func defaultDetailKeys() detailKeys {
 		Delete:   key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "delete")),
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
+		// Enabled while the secret is in conflict.
+		Settle: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "settle the conflict"), key.WithDisabled()),
 	}
 }
 
 // ShortHelp puts the approval first when a rotation waits for one: it is
 // what the user came for.
 func (k detailKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Back, k.Approve, k.Reveal, k.Copy, k.Edit, k.SetValue, k.Rotate}
+	return []key.Binding{k.Back, k.Settle, k.Approve, k.Reveal, k.Copy, k.Edit, k.SetValue, k.Rotate}
 }
 
 func (k detailKeys) FullHelp() [][]key.Binding {
@@ -41,5 +44,6 @@ func (k detailKeys) FullHelp() [][]key.Binding {
 		described(k.Approve, "approve the rotation that waits for your approval"),
 		described(k.Runbook, "open the secret's runbook in $EDITOR"),
 		described(k.Delete, "delete the secret and all its versions (asks first)"),
+		described(k.Settle, "settle a conflict a merge left: the values side by side, keep one"),
 	}}
 }

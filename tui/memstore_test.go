@@ -71,6 +71,9 @@ func (m *memStore) Settings() store.Config        { return m.settings }
 func (m *memStore) SetWarn(func(msg string))      {}
 
 func (m *memStore) GitState() (store.GitState, bool, error) { return store.GitState{}, false, nil }
+func (m *memStore) Resolve(string, int, *crypto.Identity, store.Act) (*inventory.Secret, error) {
+	return nil, errNotInMemStore
+}
 func (m *memStore) Sync(func() *store.SyncKey) (store.SyncResult, error) {
 	return store.SyncResult{}, errNotInMemStore
 }

@@ -201,7 +201,7 @@ func (m *Model) scrollHelp(km tea.KeyMsg) {
 }
 
 var statusMeaning = map[inventory.Status]string{
-	inventory.StatusConflict: "two clones changed it at once: cabinet resolve settles it",
+	inventory.StatusConflict: "two clones changed it at once: s on the secret settles it (c lists them)",
 	inventory.StatusExposed:  "someone who could read it lost access: rotate it now",
 	inventory.StatusOverdue:  "past its rotation deadline",
 	inventory.StatusDue:      "its deadline is within the store's warning window",

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/cabinethq/cabinet/inventory"
+	"github.com/cabinethq/cabinet/store"
 )
 
 // viewsStore holds a secret in conflict, one exposed (and one exposed
@@ -50,5 +51,30 @@ func TestConflictsAndExposedViews(t *testing.T) {
 		if !strings.Contains(h.m.View(), want) {
 			t.Errorf("the help lacks %q", want)
 		}
+	}
+}
+
+// TestAnExposedSecretLeadsToTheRotationWizard: from the exposed view, the
+// secret's detail says who lost access and that R rotates it; R opens the
+// wizard.
+func TestAnExposedSecretLeadsToTheRotationWizard(t *testing.T) {
+	h := newHarness(t, 120, 30)
+	if _, err := h.s.Edit("prod/kafka/sasl", store.Act{Actor: "alice", Now: testNow}, func(sec *inventory.Secret) error {
+		sec.Exposures = append(sec.Exposures, inventory.Exposure{Member: "bob", At: testNow})
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h.keys("ctrl+r", "e")
+	if got := h.shownPaths(); got != "prod/kafka/sasl" {
+		t.Fatalf("exposed view = %s", got)
+	}
+	h.keys("enter")
+	if view := h.m.View(); !strings.Contains(view, "bob lost access on 2026-11-23: rotate this secret   R rotates it") {
+		t.Fatalf("the detail does not lead to the rotation:\n%s", view)
+	}
+	h.keys("R")
+	if h.rotate() == nil {
+		t.Fatalf("R did not open the wizard:\n%s", h.m.View())
 	}
 }
