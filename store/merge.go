@@ -102,7 +102,10 @@ func mergeSecretFile(name string, base, ours, theirs []byte) (MergeResult, error
 	if name != "" && !strings.HasSuffix("/"+name, "/"+secretName(p)) {
 		return MergeResult{}, fmt.Errorf("%s: %w: path: the file says %q", inventory.Printable(name), ErrCorrupt, inventory.Printable(p))
 	}
-	parse := func(side string, data []byte) (*inventory.Secret, error) {
+	o, a, b, err := parseSides(base, ours, theirs, func(side string, data []byte) (*inventory.Secret, error) {
+		if side == sideBase && len(bytes.TrimSpace(data)) == 0 {
+			return nil, nil // added on both sides
+		}
 		// Any environment: the merge keeps what the files hold; the store
 		// checks its own environments when it reads the result.
 		sec, err := ParseSecret(data, p, nil)
@@ -110,19 +113,7 @@ func mergeSecretFile(name string, base, ours, theirs []byte) (MergeResult, error
 			return nil, fmt.Errorf("%s: %s: %w", inventory.Printable(p), side, err)
 		}
 		return sec, nil
-	}
-	var o *inventory.Secret
-	if len(bytes.TrimSpace(base)) > 0 {
-		var err error
-		if o, err = parse("common ancestor", base); err != nil {
-			return MergeResult{}, err
-		}
-	}
-	a, err := parse("ours", ours)
-	if err != nil {
-		return MergeResult{}, err
-	}
-	b, err := parse("theirs", theirs)
+	})
 	if err != nil {
 		return MergeResult{}, err
 	}
@@ -138,12 +129,29 @@ func mergeSecretFile(name string, base, ours, theirs []byte) (MergeResult, error
 	return MergeResult{Data: data, Kind: "secret", Path: p, Conflict: m.InConflict()}, nil
 }
 
+// sideBase names the common ancestor in errors, beside "ours" and
+// "theirs".
+const sideBase = "common ancestor"
+
+// parseSides parses the three sides of a merge with parse, which names
+// the side at fault.
+func parseSides[T any](base, ours, theirs []byte, parse func(side string, data []byte) (T, error)) (o, a, b T, err error) {
+	if o, err = parse(sideBase, base); err != nil {
+		return
+	}
+	if a, err = parse("ours", ours); err != nil {
+		return
+	}
+	b, err = parse("theirs", theirs)
+	return
+}
+
 // mergeRecipientsFile merges recipients.yaml. A clash is ErrMergeClash,
 // with the merged file all the same.
 func mergeRecipientsFile(base, ours, theirs []byte) (MergeResult, error) {
-	parse := func(side string, data []byte) (inventory.Recipients, error) {
+	o, a, b, err := parseSides(base, ours, theirs, func(side string, data []byte) (inventory.Recipients, error) {
 		var f fileRecipients
-		if len(bytes.TrimSpace(data)) == 0 && side == "common ancestor" {
+		if len(bytes.TrimSpace(data)) == 0 && side == sideBase {
 			return inventory.Recipients{}, nil
 		}
 		if err := decodeStrict(data, &f); err != nil {
@@ -154,16 +162,7 @@ func mergeRecipientsFile(base, ours, theirs []byte) (MergeResult, error) {
 			return inventory.Recipients{}, fmt.Errorf("%s: %s: %w: %v", recipientsFile, side, ErrCorrupt, err)
 		}
 		return r, nil
-	}
-	o, err := parse("common ancestor", base)
-	if err != nil {
-		return MergeResult{}, err
-	}
-	a, err := parse("ours", ours)
-	if err != nil {
-		return MergeResult{}, err
-	}
-	b, err := parse("theirs", theirs)
+	})
 	if err != nil {
 		return MergeResult{}, err
 	}
