@@ -2,7 +2,6 @@ package tui
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,40 +9,10 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/internal/gittest"
 	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/store"
 )
-
-// gitEnv gives git an identity and keeps the user's Git config out of the
-// test, as on a fresh machine.
-func gitEnv(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Fatal("these tests need git (scripts/test installs it)")
-	}
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
-	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
-	for _, v := range []string{"GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"} {
-		t.Setenv(v, "Test")
-	}
-	for _, v := range []string{"GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"} {
-		t.Setenv(v, "test@example.com")
-	}
-}
-
-// runGit runs git in dir, failing the test on error.
-func runGit(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s in %s: %v\n%s", strings.Join(args, " "), dir, err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
 
 // gitClones is the test store made a Git store and pushed to a bare
 // remote, and a second clone of it where bob (a member in scope dev/)
@@ -57,7 +26,7 @@ type gitClones struct {
 
 func newGitClones(t *testing.T) gitClones {
 	t.Helper()
-	gitEnv(t)
+	gittest.Env(t)
 	a, alice := testStore(t)
 	act := store.Act{Actor: "alice", Now: testNow}
 	if err := a.InitGit("cabinet", act); err != nil {
@@ -68,8 +37,8 @@ func newGitClones(t *testing.T) gitClones {
 		t.Fatal(err)
 	}
 	remote := filepath.Join(t.TempDir(), "remote.git")
-	runGit(t, t.TempDir(), "init", "-q", "--bare", remote)
-	runGit(t, a.Dir, "remote", "add", "origin", remote)
+	gittest.Run(t, t.TempDir(), "init", "-q", "--bare", remote)
+	gittest.Run(t, a.Dir, "remote", "add", "origin", remote)
 	if _, err := a.Sync(nil); err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +91,7 @@ func TestHeaderShowsTheSyncState(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(g.a.Dir, "runbooks", "draft.yaml"), []byte("name: draft\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	runGit(t, g.a.Dir, "fetch", "-q", "origin")
+	gittest.Run(t, g.a.Dir, "fetch", "-q", "origin")
 	for range gitLookEvery {
 		h.fire(liveEvery)
 	}
@@ -198,7 +167,7 @@ func TestSyncFromTheInventory(t *testing.T) {
 		t.Fatalf("no spinner while syncing: %q", got)
 	}
 	h.run(cmd)
-	branch := runGit(t, g.a.Dir, "rev-parse", "--abbrev-ref", "HEAD")
+	branch := gittest.Run(t, g.a.Dir, "rev-parse", "--abbrev-ref", "HEAD")
 	if got, want := h.footer(), "synced with origin/"+branch+": merged 1 commit, pushed 2"; !strings.Contains(got, want) {
 		t.Fatalf("footer %q, want %q", got, want)
 	}
@@ -208,12 +177,12 @@ func TestSyncFromTheInventory(t *testing.T) {
 	if got := h.header(); !strings.Contains(got, "≡") {
 		t.Fatalf("after the sync the header is not even: %q", got)
 	}
-	if a, r := runGit(t, g.a.Dir, "rev-parse", "HEAD"), runGit(t, g.remote, "rev-parse", branch); a != r {
+	if a, r := gittest.Run(t, g.a.Dir, "rev-parse", "HEAD"), gittest.Run(t, g.remote, "rev-parse", branch); a != r {
 		t.Fatalf("the remote is at %s, the clone at %s", r, a)
 	}
 
 	setOn(t, g.a, "alice", "prod/c/token", "kept")
-	head := runGit(t, g.a.Dir, "rev-parse", "HEAD")
+	head := gittest.Run(t, g.a.Dir, "rev-parse", "HEAD")
 	if err := os.Rename(g.remote, g.remote+".away"); err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +190,7 @@ func TestSyncFromTheInventory(t *testing.T) {
 	if got := h.footer(); !strings.Contains(got, "✖ sync failed: could not fetch from origin") || !strings.Contains(got, "local commits are") {
 		t.Fatalf("a failed sync says %q", got)
 	}
-	if got := runGit(t, g.a.Dir, "rev-parse", "HEAD"); got != head {
+	if got := gittest.Run(t, g.a.Dir, "rev-parse", "HEAD"); got != head {
 		t.Fatalf("HEAD moved to %s", got)
 	}
 	if got := h.header(); !strings.Contains(got, "⇡1") {
