@@ -148,6 +148,11 @@ func TestTheSyncStateIsDroppedFirst(t *testing.T) {
 			t.Errorf("at %d columns the header is %d wide: %q", tt.width, w, got)
 		}
 	}
+	// A branch with no upstream yet: its commits are all to push.
+	fake.st = store.GitState{Uncommitted: 1}
+	if got := startHarness(t, 120, 24, fake, nil).header(); !strings.Contains(got, "⇡? ●1 ≠1  ✖ 1 overdue") {
+		t.Errorf("no upstream: %q", got)
+	}
 }
 
 // TestSyncFromTheInventory: ctrl+s syncs with the spinner turning, says in
