@@ -27,6 +27,20 @@ type gitState struct {
 	looking bool // a look is running
 	stale   bool // something changed since the last look
 	ticks   int  // live looks since the last look at Git
+	syncing bool // a sync is running: quitting would cut it short
+}
+
+// stillRunning keeps q from quitting in the middle of a sync (it holds the
+// store's lock while git merges).
+func (s *inventoryScreen) stillRunning() string {
+	if s.git.syncing {
+		return "a sync is running"
+	}
+	return ""
+}
+
+func (s *inventoryScreen) quitAdvice() string {
+	return "wait for it (ctrl+c quits at once: local commits are kept, and the next sync finishes the work)"
 }
 
 // gitStateMsg is what a look at the Git state found; ok is false for a
@@ -122,6 +136,7 @@ func (s *inventoryScreen) sync() tea.Cmd {
 		key = &store.SyncKey{ID: s.d.who.id, Act: s.d.act()}
 	}
 	s.d.busy.start(syncing)
+	s.git.syncing = true
 	st := s.d.store
 	return func() tea.Msg {
 		r, err := st.Sync(func() *store.SyncKey { return key })
@@ -131,7 +146,7 @@ func (s *inventoryScreen) sync() tea.Cmd {
 
 // synced reports a sync's outcome and reads the store again.
 func (s *inventoryScreen) synced(msg syncedMsg) tea.Cmd {
-	s.git.stale = true
+	s.git.stale, s.git.syncing = true, false
 	report := flash(syncWords(msg.r))
 	if msg.err != nil {
 		report = flashError(msg.err)

@@ -210,3 +210,37 @@ func keyMsg(k string) tea.KeyMsg {
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 }
+
+// slowSync is a Git store whose sync waits until it is let go.
+type slowSync struct {
+	gitMemStore
+	release chan struct{}
+}
+
+func (s slowSync) Sync(func() *store.SyncKey) (store.SyncResult, error) {
+	<-s.release
+	return store.SyncResult{Remote: "origin", Branch: "main"}, nil
+}
+
+// TestQDoesNotCutASyncShort: q while a sync runs says why it does not
+// quit, and what to do; once the sync is done q quits.
+func TestQDoesNotCutASyncShort(t *testing.T) {
+	fake := slowSync{gitMemStore: gitMemStore{memStore: &memStore{secrets: []inventory.Secret{secretAged("prod/db/user", 30, 1)}},
+		st: store.GitState{Upstream: "origin/main"}}, release: make(chan struct{})}
+	h := startHarness(t, 160, 24, fake, nil)
+	_, cmd := h.m.Update(keyMsg("ctrl+s"))
+	if _, quit := h.m.Update(keyMsg("q")); quit != nil {
+		t.Fatal("q quit in the middle of a sync")
+	}
+	if got := h.footer(); !strings.Contains(got, "✖ a sync is running: wait for it (ctrl+c quits at once: local commits are kept") {
+		t.Fatalf("footer %q", got)
+	}
+	close(fake.release)
+	h.run(cmd)
+	if got := h.footer(); !strings.Contains(got, "synced with origin/main: already up to date") {
+		t.Fatalf("footer %q", got)
+	}
+	if _, quit := h.m.Update(keyMsg("q")); quit == nil {
+		t.Fatal("q does not quit once the sync is done")
+	}
+}

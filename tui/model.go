@@ -274,7 +274,15 @@ func runeKey(r rune) tea.KeyMsg {
 // would break.
 func (m *Model) quit() tea.Cmd {
 	if what := m.stillRunning(); what != "" {
-		m.flash, m.flashErr = what+": x interrupts it (ctrl+c quits at once and leaves it to resume)", true
+		advice := "x interrupts it (ctrl+c quits at once and leaves it to resume)"
+		for _, s := range m.stack {
+			g, guard := s.(quitGuard)
+			if a, ok := s.(quitAdvisor); ok && guard && g.stillRunning() != "" {
+				advice = a.quitAdvice()
+				break
+			}
+		}
+		m.flash, m.flashErr = what+": "+advice, true
 		return nil
 	}
 	return tea.Quit

@@ -34,6 +34,12 @@ type quitGuard interface {
 	stillRunning() string
 }
 
+// quitAdvisor is a quitGuard that says what to do instead of quitting, when
+// x (which interrupts a rotation step) is not it.
+type quitAdvisor interface {
+	quitAdvice() string
+}
+
 // Messages from the screens to the root.
 type (
 	// pushMsg opens s on top of the others, or, if onto is set, on top of

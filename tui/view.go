@@ -101,6 +101,9 @@ func (m *Model) headerNames(room int) string {
 func (m *Model) footerView() string {
 	st := m.deps.styles
 	switch {
+	case m.flash != "" && m.flashErr && m.stillRunning() != "":
+		// why q did not quit: said over the spinner until the next key
+		return st.Error.Render(cut("✖ "+m.flash, m.width))
 	case m.deps.busy.what != "":
 		return m.spinner.View() + " " + st.Muted.Render(m.deps.busy.what+"…")
 	case m.flash != "" && m.flashErr:
