@@ -28,6 +28,7 @@ type inventoryScreen struct {
 	paths    map[string]bool
 	counts   map[inventory.Status]int
 	perEnv   map[string]int
+	exposed  int      // secrets the exposed view lists
 	envs     []string // the tabs: "" (all), then the store's environments
 	shown    []int    // indexes into all that pass the environment and filter, best match first
 	hits     []int    // the same, in the order of all, for the next keystroke to narrow
@@ -135,6 +136,9 @@ type listing struct {
 	paths  map[string]bool
 	counts map[inventory.Status]int
 	perEnv map[string]int
+	// exposed counts what the exposed view lists, which the statuses do
+	// not (a secret in conflict or being rotated may be exposed too).
+	exposed int
 }
 
 // newListing makes the rows of secrets, sorted by order, with their counts.
@@ -145,6 +149,9 @@ func newListing(secrets []inventory.Secret, now time.Time, warning time.Duration
 		l.paths[l.rows[i].path] = true
 		l.counts[l.rows[i].status]++
 		l.perEnv[l.rows[i].env]++
+		if l.rows[i].exposed {
+			l.exposed++
+		}
 	}
 	sortRows(l.rows, order)
 	return l
@@ -153,7 +160,7 @@ func newListing(secrets []inventory.Secret, now time.Time, warning time.Duration
 // setRows replaces the inventory, keeping the selection on the same path.
 func (s *inventoryScreen) setRows(l listing) {
 	selected := s.selectedPath()
-	s.all, s.paths, s.counts, s.perEnv, s.loading = l.rows, l.paths, l.counts, l.perEnv, false
+	s.all, s.paths, s.counts, s.perEnv, s.exposed, s.loading = l.rows, l.paths, l.counts, l.perEnv, l.exposed, false
 	if l.sorted != s.sort { // the sort changed while it loaded
 		sortRows(s.all, s.sort)
 	}
@@ -498,7 +505,7 @@ func (s *inventoryScreen) filterLine() string {
 	if n := s.counts[inventory.StatusConflict]; n > 0 {
 		line += fmt.Sprintf(" · c lists the %d in conflict", n)
 	}
-	if n := s.counts[inventory.StatusExposed]; n > 0 {
+	if n := s.exposed; n > 0 {
 		line += fmt.Sprintf(" · e lists the %d exposed", n)
 	}
 	return s.styles.Muted.Render(line)

@@ -8,11 +8,12 @@ import (
 	"github.com/cabinethq/cabinet/store"
 )
 
-// viewsStore holds a secret in conflict, one exposed (and one exposed
+// viewsStore holds a secret in conflict (and exposed), one exposed (and one exposed
 // before its last rotation, which is not), and one that is fine.
 func viewsStore() *memStore {
 	conflicted := secretAged("prod/db/password", 90, 1)
 	conflicted.Conflicts = []string{inventory.FieldOwner}
+	conflicted.Exposures = []inventory.Exposure{{Member: "bob", At: testNow}} // in conflict first, exposed too
 	exposed := secretAged("prod/kafka/sasl", 90, 10)
 	exposed.Exposures = []inventory.Exposure{{Member: "bob", At: testNow.AddDate(0, 0, -2)}}
 	rotated := secretAged("stg/s3/key", 90, 1)
@@ -25,7 +26,7 @@ func viewsStore() *memStore {
 // everything, and the inventory's line says the views are there.
 func TestConflictsAndExposedViews(t *testing.T) {
 	h := startHarness(t, 120, 30, viewsStore(), nil)
-	if view := h.m.View(); !strings.Contains(view, "c lists the 1 in conflict · e lists the 1 exposed") {
+	if view := h.m.View(); !strings.Contains(view, "c lists the 1 in conflict · e lists the 2 exposed") {
 		t.Fatalf("the inventory does not point at the views:\n%s", view)
 	}
 	h.keys("c")
@@ -36,10 +37,10 @@ func TestConflictsAndExposedViews(t *testing.T) {
 		t.Fatalf("the conflicts view does not say what it is:\n%s", view)
 	}
 	h.keys("e")
-	if got := h.shownPaths(); got != "prod/kafka/sasl" {
+	if got := h.shownPaths(); got != "prod/db/password prod/kafka/sasl" {
 		t.Fatalf("exposed view = %s", got)
 	}
-	if view := h.m.View(); !strings.Contains(view, "Exposed · 1 secret a member who lost access could read · R rotates · e shows all") {
+	if view := h.m.View(); !strings.Contains(view, "Exposed · 2 secrets a member who lost access could read · R rotates · e shows all") {
 		t.Fatalf("the exposed view does not say what it is:\n%s", view)
 	}
 	h.keys("e")
