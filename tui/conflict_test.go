@@ -87,3 +87,40 @@ func TestSettleAConflictFromTheWorkbench(t *testing.T) {
 		t.Fatalf("the detail still says it is in conflict:\n%s", h.m.View())
 	}
 }
+
+// TestAcceptTheMergedFields: a secret whose only conflict is a field shows
+// the value the merge kept, and enter, after asking, accepts it.
+func TestAcceptTheMergedFields(t *testing.T) {
+	h := newHarness(t, 120, 30)
+	if _, err := h.s.Edit("dev/api/token", store.Act{Actor: "alice", Now: testNow}, func(sec *inventory.Secret) error {
+		sec.Conflicts = []string{inventory.FieldOwner}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	h.openSecret("dev/api/token")
+	if view := h.m.View(); !strings.Contains(view, "two clones changed its owner at once   s settles it") {
+		t.Fatalf("the detail does not say what clashes:\n%s", view)
+	}
+	h.keys("s")
+	view := h.m.View()
+	for _, want := range []string{"the merge kept one value of each", "owner             growth", "enter accept the merged fields"} {
+		if !strings.Contains(view, want) {
+			t.Fatalf("the conflict screen lacks %q:\n%s", want, view)
+		}
+	}
+	if strings.Contains(view, "••••") {
+		t.Fatalf("a conflict of fields shows values:\n%s", view)
+	}
+	h.keys("enter")
+	if !strings.Contains(h.m.View(), "Accept the fields the merge kept for dev/api/token (owner)?") {
+		t.Fatalf("enter does not ask first:\n%s", h.m.View())
+	}
+	h.keys("y")
+	if got := h.footer(); !strings.Contains(got, "settled dev/api/token: accepted the merged fields") {
+		t.Fatalf("footer %q", got)
+	}
+	if sec := h.load("dev/api/token"); sec.InConflict() || sec.Owner != "growth" {
+		t.Fatalf("after accepting: conflicts %v, owner %q", sec.Conflicts, sec.Owner)
+	}
+}
