@@ -56,6 +56,11 @@ func runInit(a *App, dir, member string, withGit bool) error {
 	if err := inventory.ValidateMemberName(member); err != nil {
 		return usage(err)
 	}
+	if withGit {
+		if err := store.RequireGit(); err != nil {
+			return err // before the store is made: never half of what was asked
+		}
+	}
 	id, err := a.identity()
 	if err != nil {
 		return err

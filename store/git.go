@@ -252,6 +252,13 @@ var (
 	gitErr   error
 )
 
+// RequireGit fails with ErrNoGit, and what to do, when git is not
+// installed: a command that will need it says so before doing anything.
+func RequireGit() error {
+	_, err := gitPath()
+	return err
+}
+
 // gitPath finds git once per process.
 func gitPath() (string, error) {
 	gitOnce.Do(func() {
