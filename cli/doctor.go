@@ -103,6 +103,9 @@ func (c *checkup) storeHealth(dir string, id *crypto.Identity) {
 		}
 	}
 	c.permissions(s.Dir)
+	for _, conflict := range s.Recipients.Conflicts {
+		c.fail("recipients.yaml: %s (from a merge); a member of scope * checks the keys, then `cabinet members resolve`", inventory.Printable(conflict))
+	}
 	if s.IsGitStore() {
 		problems := s.GitProblems()
 		for _, p := range problems {

@@ -94,7 +94,10 @@ says so in one line and keeps every local commit; run it again later.`,
 			if r.Resealed > 0 {
 				fmt.Fprintf(a.Err, "re-encrypted %d secrets to the scopes the merge brought\n", r.Resealed)
 			}
-			if r.Stale > 0 {
+			for _, conflict := range s.Recipients.Conflicts {
+				fmt.Fprintf(a.Err, "cabinet: warning: recipients.yaml: %s; nothing is sealed until a member of scope * checks the keys and runs `cabinet members resolve`\n", inventory.Printable(conflict))
+			}
+			if r.Stale > 0 && len(s.Recipients.Conflicts) == 0 {
 				fmt.Fprintf(a.Err, "cabinet: warning: %d secrets are not sealed to exactly their scope's members; a member who can read them runs `cabinet rekey`\n", r.Stale)
 			}
 			what := "up to date"

@@ -30,7 +30,7 @@ const (
 func markWrites(root *cobra.Command) {
 	for _, w := range []struct{ kind, path string }{
 		{writesPath, "set"}, {writesPath, "edit"}, {writesPath, "rm"}, {writesPath, "rotate"}, {writesPath, "approve"}, {writesPath, "resolve"},
-		{writesStore, "members add"}, {writesStore, "members rm"}, {writesStore, "scopes set"}, {writesStore, "scopes rm"}, {writesStore, "rekey"},
+		{writesStore, "members add"}, {writesStore, "members rm"}, {writesStore, "scopes set"}, {writesStore, "scopes rm"}, {writesStore, "rekey"}, {writesStore, "members resolve"},
 	} {
 		c, _, err := root.Find(strings.Fields(w.path))
 		if err != nil || c == root {

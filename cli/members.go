@@ -19,7 +19,7 @@ public key (recipients.yaml). A member reads the secrets of the scopes that
 name them. Changing members re-encrypts the affected values; if that is
 interrupted, run the same command again (or ` + "`cabinet rekey`" + `) to finish.`,
 	}
-	c.AddCommand(newMembersAddCmd(a), newMembersRmCmd(a), newMembersLsCmd(a))
+	c.AddCommand(newMembersAddCmd(a), newMembersRmCmd(a), newMembersLsCmd(a), newMembersResolveCmd(a))
 	return c
 }
 
@@ -85,6 +85,9 @@ func newMembersLsCmd(a *App) *cobra.Command {
 				}
 				list = append(list, m)
 			}
+			for _, conflict := range s.Recipients.Conflicts {
+				fmt.Fprintf(a.Err, "cabinet: warning: recipients.yaml: %s (from a merge: nothing is sealed until a member of scope * checks the keys and runs `cabinet members resolve`)\n", cell(conflict))
+			}
 			if asJSON {
 				return a.writeJSON(list)
 			}
@@ -98,6 +101,37 @@ func newMembersLsCmd(a *App) *cobra.Command {
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "print JSON for scripts")
 	return c
+}
+
+func newMembersResolveCmd(a *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "resolve",
+		Short: "Settle the clashes a merge recorded in recipients.yaml",
+		Long: `When two clones give one member different keys (or one removes a member the
+other gives a new key), the merge keeps one key, records the clash in
+recipients.yaml, and nothing is sealed until it is settled: ` + "`cabinet members ls`" + `
+shows it. Check with the member which key is theirs; if the one kept is wrong,
+` + "`cabinet members rm NAME`" + ` and ` + "`cabinet members add NAME KEY`" + ` after this. Only a member
+of scope * may settle it.`,
+		Example: `  cabinet members ls
+  cabinet members resolve`,
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, args []string) error {
+			s, err := a.openStore()
+			if err != nil {
+				return err
+			}
+			_, act, err := a.identityAct(s)
+			if err != nil {
+				return err
+			}
+			if err := s.ResolveRecipients(act); err != nil {
+				return err
+			}
+			fmt.Fprintln(a.Err, "settled recipients.yaml: the members and keys stand as they are")
+			return nil
+		},
+	}
 }
 
 func newScopesCmd(a *App) *cobra.Command {

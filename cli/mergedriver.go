@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -64,7 +65,11 @@ func runMergeDriver(a *App, basePath, oursPath, theirsPath, name string) error {
 	if err != nil {
 		return inventory.WithHint(err, "check the members and keys in "+shown+", fix them with `cabinet members`, then `git add "+shown+"` and commit the merge")
 	}
-	if res.Conflict {
+	switch {
+	case res.Kind == "recipients" && len(res.Clashes) > 0:
+		fmt.Fprintf(a.Err, "cabinet: %s: %s; recorded in the file: nothing is sealed until a member of scope * checks the keys and runs `cabinet members resolve`\n",
+			inventory.Printable(shown), inventory.Printable(strings.Join(res.Clashes, "; ")))
+	case res.Conflict:
 		fmt.Fprintf(a.Err, "cabinet: %s: both sides changed it; the merge kept both (in conflict): see `cabinet show %s`, settle with `cabinet resolve %s`\n",
 			inventory.Printable(res.Path), inventory.Printable(res.Path), inventory.Printable(res.Path))
 	}

@@ -39,6 +39,7 @@ const (
 	ActionMemberAdd      = "member-add"
 	ActionMemberRemove   = "member-remove"
 	ActionScopeSet       = "scope-set"
+	ActionMembersResolve = "members-resolve" // the clashes a merge recorded in recipients.yaml, settled
 	ActionReencrypt      = "reencrypt"
 )
 

@@ -73,6 +73,18 @@ func MergeRecipients(base, ours, theirs Recipients) (Recipients, []string) {
 			clashes = append(clashes, fmt.Sprintf("scopes: %s has no member left after the merge (removed)", scope))
 		}
 	}
+	// Clashes recorded before stay until a side settles them (three ways,
+	// as a set); the new ones join them.
+	out.Conflicts = mergeSet(true, cloneList(base.Conflicts), cloneList(ours.Conflicts), cloneList(theirs.Conflicts), identity)
+	for _, c := range clashes {
+		if !slices.Contains(out.Conflicts, c) {
+			out.Conflicts = append(out.Conflicts, c)
+		}
+	}
+	slices.Sort(out.Conflicts)
+	if len(out.Conflicts) == 0 {
+		out.Conflicts = nil
+	}
 	return out, clashes
 }
 

@@ -15,6 +15,10 @@ const DefaultScope = "*"
 type Recipients struct {
 	Members map[string]string   // name -> age or ssh public key
 	Scopes  map[string][]string // path prefix (ending in "/") or "*" -> member names
+	// Conflicts are the clashes a merge of two clones' recipients.yaml
+	// recorded (a member given a different key on each), in words, until a
+	// member of scope * settles them; nothing is sealed meanwhile.
+	Conflicts []string
 }
 
 // ValidateMemberName checks a member name: the same alphabet as a path
@@ -108,6 +112,11 @@ func (r Recipients) Validate() error {
 		}
 		if strings.TrimSpace(r.Members[name]) == "" {
 			return fmt.Errorf("members: %s has no public key", name)
+		}
+	}
+	for _, c := range r.Conflicts {
+		if err := ValidateText("conflicts", c); err != nil {
+			return err
 		}
 	}
 	for _, scope := range r.ScopeNames() {

@@ -35,7 +35,7 @@ func (s *Store) Create(path string, act Act, edit func(*inventory.Secret) error)
 	}
 	// Record whom its values will be for, so that it is not taken for a
 	// secret whose re-encryption was interrupted.
-	readers, _, sum, err := s.sealTarget(path)
+	readers, _, sum, err := s.scopeTarget(path)
 	if err != nil {
 		return nil, err
 	}

@@ -342,6 +342,8 @@ func eventWords(e inventory.Event) string {
 		return "members: remove " + e.Detail
 	case inventory.ActionScopeSet:
 		return "scopes: set " + e.Detail // the prefix
+	case inventory.ActionMembersResolve:
+		return "members: settle the merge's conflicts"
 	case inventory.ActionReencrypt:
 		if e.Detail == "started" {
 			return ""

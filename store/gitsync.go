@@ -128,6 +128,9 @@ func (s *Store) resealMerged(keyOf func() *SyncKey, r *SyncResult) error {
 		return err
 	}
 	r.Stale = len(stale)
+	if len(s.Recipients.Conflicts) > 0 {
+		return nil // nothing is sealed until the clash is settled; sync says so
+	}
 	var key *SyncKey
 	if keyOf != nil {
 		key = keyOf()

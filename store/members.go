@@ -150,7 +150,7 @@ func (s *Store) changeRecipients(id *crypto.Identity, act Act, action, subject s
 		return RekeyResult{}, err
 	}
 	defer done(&err)
-	next := inventory.Recipients{Members: maps.Clone(s.Recipients.Members), Scopes: map[string][]string{}}
+	next := inventory.Recipients{Members: maps.Clone(s.Recipients.Members), Scopes: map[string][]string{}, Conflicts: slices.Clone(s.Recipients.Conflicts)}
 	for k, v := range s.Recipients.Scopes {
 		next.Scopes[k] = slices.Clone(v)
 	}
@@ -185,4 +185,39 @@ func (s *Store) changeRecipients(id *crypto.Identity, act Act, action, subject s
 		return RekeyResult{}, err
 	}
 	return s.rekeyAll(id, act, lost)
+}
+
+// ErrRecipientsConflict refuses to seal a value while recipients.yaml holds
+// a clash a merge recorded: a member's key is in doubt.
+var ErrRecipientsConflict = errors.New("holds a conflict from a merge")
+
+// ResolveRecipients settles the clashes a merge recorded in
+// recipients.yaml, accepting the members and keys as the file now has
+// them (the merge kept one key of each; a member of * who knows better
+// changes it with members rm and add first). Only a member of scope *
+// may, as for every change of recipients.yaml.
+func (s *Store) ResolveRecipients(act Act) (err error) {
+	done, err := s.lockAsMember(act)
+	if err != nil {
+		return err
+	}
+	defer done(&err)
+	if len(s.Recipients.Conflicts) == 0 {
+		return inventory.WithHint(fmt.Errorf("%s holds no conflict", recipientsFile), "nothing to settle")
+	}
+	if !slices.Contains(s.Recipients.Scopes[inventory.DefaultScope], act.Actor) {
+		return inventory.WithHint(fmt.Errorf("%q %w of scope *, who alone settle %s", act.Actor, ErrNotMember, recipientsFile),
+			"ask a member of scope *: "+strings.Join(s.Recipients.Scopes[inventory.DefaultScope], ", "))
+	}
+	settled := strings.Join(s.Recipients.Conflicts, "; ")
+	if err := s.Audit(act.event(inventory.ActionMembersResolve, "", 0, inventory.OutcomeOK, settled)); err != nil {
+		return err
+	}
+	before := s.Recipients.Conflicts
+	s.Recipients.Conflicts = nil
+	if err := s.writeRecipients(); err != nil {
+		s.Recipients.Conflicts = before
+		return err
+	}
+	return nil
 }

@@ -157,7 +157,7 @@ func mergeRecipientsFile(base, ours, theirs []byte) (MergeResult, error) {
 		if err := decodeStrict(data, &f); err != nil {
 			return inventory.Recipients{}, fmt.Errorf("%s: %s: %w: %v", recipientsFile, side, ErrCorrupt, err)
 		}
-		r := inventory.Recipients{Members: f.Members, Scopes: f.Scopes}
+		r := inventory.Recipients{Members: f.Members, Scopes: f.Scopes, Conflicts: f.Conflicts}
 		if err := r.Validate(); err != nil {
 			return inventory.Recipients{}, fmt.Errorf("%s: %s: %w: %v", recipientsFile, side, ErrCorrupt, err)
 		}
@@ -170,15 +170,14 @@ func mergeRecipientsFile(base, ours, theirs []byte) (MergeResult, error) {
 	if err := m.Validate(); err != nil {
 		return MergeResult{}, fmt.Errorf("%s: the merge is not valid (%v): this is a bug in cabinet", recipientsFile, err)
 	}
-	data, err := encodeYAML(fileRecipients{Members: m.Members, Scopes: m.Scopes})
+	// A clash is recorded in the file (conflicts:), as a secret's is: the
+	// merge goes through, nothing is sealed until a member of scope *
+	// settles it (`cabinet members resolve`).
+	data, err := encodeYAML(fileRecipients{Members: m.Members, Scopes: m.Scopes, Conflicts: m.Conflicts})
 	if err != nil {
 		return MergeResult{}, err
 	}
-	res := MergeResult{Data: data, Kind: "recipients", Clashes: clashes}
-	if len(clashes) > 0 {
-		return res, fmt.Errorf("%s: %w: %s", recipientsFile, ErrMergeClash, strings.Join(clashes, "; "))
-	}
-	return res, nil
+	return MergeResult{Data: data, Kind: "recipients", Clashes: clashes, Conflict: len(m.Conflicts) > 0}, nil
 }
 
 // encodeYAML is a store file's YAML as the store writes it.

@@ -203,15 +203,27 @@ scopes:
 		t.Errorf("merged recipients.yaml:\n%s\nwant:\n%s", res.Data, want)
 	}
 
-	// Two keys for one name: a clash, and a valid file all the same.
+	// Two keys for one name: a clash, recorded in a valid file, the merge
+	// going through; the same whichever side merges.
 	ours = strings.Replace(recipientsBase, "age1bob", "age1bob-ours", 1)
 	theirs = strings.Replace(recipientsBase, "age1bob", "age1bob-theirs", 1)
 	res, err = MergeFile("recipients.yaml", []byte(recipientsBase), []byte(ours), []byte(theirs))
-	if !errors.Is(err, ErrMergeClash) || !strings.Contains(err.Error(), "bob has a different key on each side") {
-		t.Fatalf("err = %v, want a clash naming bob", err)
+	if err != nil || !res.Conflict {
+		t.Fatalf("a key clash: conflict %v, err %v; want it recorded", res.Conflict, err)
 	}
-	if !strings.Contains(string(res.Data), "bob: age1bob-theirs\n") {
-		t.Errorf("the clash's file:\n%s", res.Data)
+	for _, want := range []string{"bob: age1bob-theirs\n", "conflicts:\n  - 'members: bob has a different key on each side"} {
+		if !strings.Contains(string(res.Data), want) {
+			t.Errorf("the clash's file lacks %q:\n%s", want, res.Data)
+		}
+	}
+	back, err := MergeFile("recipients.yaml", []byte(recipientsBase), []byte(theirs), []byte(ours))
+	if err != nil || string(back.Data) != string(res.Data) {
+		t.Errorf("merged the other way: %v\n%s", err, back.Data)
+	}
+	// A later merge keeps the record until a side settles it.
+	again, err := MergeFile("recipients.yaml", res.Data, res.Data, []byte(strings.Replace(string(res.Data), "  carol", "  carol", 1)))
+	if err != nil || !strings.Contains(string(again.Data), "conflicts:") {
+		t.Errorf("the record did not survive a merge: %v\n%s", err, again.Data)
 	}
 }
 

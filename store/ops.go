@@ -142,7 +142,7 @@ func (s *Store) sealedToScope(path, value string) bool {
 	if err != nil || h.Binding == nil {
 		return false
 	}
-	readers, _, sum, err := s.sealTarget(path)
+	readers, _, sum, err := s.scopeTarget(path)
 	return err == nil && h.Binding.Readers == sum && h.Recipients == len(readers)
 }
 

@@ -22,6 +22,17 @@ var ErrNoScope = errors.New("no scope covers it")
 // sealTarget returns who must be able to read path now: the member names,
 // their parsed keys and the digest that is written as readers_sum.
 func (s *Store) sealTarget(path string) (readers []string, keys crypto.Recipients, sum string, err error) {
+	if len(s.Recipients.Conflicts) > 0 {
+		// Whose key is right is in doubt: seal nothing until it is settled.
+		return nil, crypto.Recipients{}, "", inventory.WithHint(fmt.Errorf("%s: %w: %s", recipientsFile, ErrRecipientsConflict, strings.Join(s.Recipients.Conflicts, "; ")),
+			"a member of scope * checks the members' keys, then runs `cabinet members resolve`")
+	}
+	return s.scopeTarget(path)
+}
+
+// scopeTarget is sealTarget for what is only compared or recorded, not
+// sealed: it holds even while recipients.yaml is in conflict.
+func (s *Store) scopeTarget(path string) (readers []string, keys crypto.Recipients, sum string, err error) {
 	readers = s.Recipients.ReadersOf(path)
 	if len(readers) == 0 {
 		return nil, crypto.Recipients{}, "", inventory.WithHint(fmt.Errorf("%s: %w", path, ErrNoScope), "`cabinet scopes set` gives it members")
@@ -66,7 +77,7 @@ func (s *Store) Stale() ([]string, []BadFile, error) {
 			bad = append(bad, BadFile{Name: s.RelName(s.secretFile(f.rel)), Err: err})
 			continue
 		}
-		readers, _, sum, err := s.sealTarget(sec.Path)
+		readers, _, sum, err := s.scopeTarget(sec.Path)
 		if err != nil || !sealedFor(sec, readers, sum) {
 			stale = append(stale, sec.Path)
 		}

@@ -58,8 +58,9 @@ type fileConfig struct {
 }
 
 type fileRecipients struct {
-	Members map[string]string   `yaml:"members"`
-	Scopes  map[string][]string `yaml:"scopes"`
+	Members   map[string]string   `yaml:"members"`
+	Scopes    map[string][]string `yaml:"scopes"`
+	Conflicts []string            `yaml:"conflicts,omitempty"`
 }
 
 // Open reads the store in dir.
@@ -238,7 +239,7 @@ func (s *Store) readRecipients() error {
 	if err := decodeStrict(data, &f); err != nil {
 		return fmt.Errorf("%s: %w: %v", name, ErrCorrupt, err)
 	}
-	r := inventory.Recipients{Members: f.Members, Scopes: f.Scopes}
+	r := inventory.Recipients{Members: f.Members, Scopes: f.Scopes, Conflicts: f.Conflicts}
 	if r.Members == nil {
 		r.Members = map[string]string{}
 	}
@@ -254,7 +255,7 @@ func (s *Store) readRecipients() error {
 
 func (s *Store) writeRecipients() error {
 	return s.writeYAML(recipientsFile, fileRecipients{
-		Members: s.Recipients.Members, Scopes: s.Recipients.Scopes,
+		Members: s.Recipients.Members, Scopes: s.Recipients.Scopes, Conflicts: s.Recipients.Conflicts,
 	})
 }
 
