@@ -54,7 +54,7 @@ func exitCodeOf(err error) ExitCode {
 		return ExitNoIdentity
 	case errors.Is(err, store.ErrCorrupt), errors.Is(err, crypto.ErrTampered):
 		return ExitCorrupt
-	case errors.Is(err, store.ErrLocked), errors.Is(err, store.ErrMergeClash), errors.Is(err, store.ErrRecipientsConflict):
+	case errors.Is(err, store.ErrLocked), errors.Is(err, store.ErrRecipientsConflict):
 		return ExitConflict
 	}
 	return ExitFailed

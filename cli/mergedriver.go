@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -54,16 +53,13 @@ func runMergeDriver(a *App, basePath, oursPath, theirsPath, name string) error {
 		shown = oursPath
 	}
 	res, err := store.MergeFile(name, data[0], data[1], data[2])
-	if err != nil && !errors.Is(err, store.ErrMergeClash) {
+	if err != nil {
 		return fmt.Errorf("cannot merge %s: %w", inventory.Printable(shown), err)
 	}
-	// The result replaces ours, as Git asks; a clash still leaves a valid
-	// file, never conflict markers.
-	if werr := os.WriteFile(oursPath, res.Data, 0o600); werr != nil {
-		return fmt.Errorf("merge-driver: %w", werr)
-	}
-	if err != nil {
-		return inventory.WithHint(err, "check the members and keys in "+shown+", fix them with `cabinet members`, then `git add "+shown+"` and commit the merge")
+	// The result replaces ours, as Git asks; a conflict is recorded in it,
+	// never as conflict markers.
+	if err := os.WriteFile(oursPath, res.Data, 0o600); err != nil {
+		return fmt.Errorf("merge-driver: %w", err)
 	}
 	switch {
 	case res.Kind == "recipients" && len(res.Clashes) > 0:

@@ -15,11 +15,6 @@ import (
 // at the same time. Everything here works on the three versions' bytes,
 // as Git hands them over; nothing touches the store.
 
-// ErrMergeClash marks a merge that Git must report as a conflict: both
-// sides changed recipients.yaml in ways only a member can settle (a member
-// given two keys). The merged file is valid all the same.
-var ErrMergeClash = errors.New("clash")
-
 // MergeResult is a merged file's content and what the merge says about it.
 type MergeResult struct {
 	Data []byte
@@ -27,11 +22,13 @@ type MergeResult struct {
 	Kind string
 	// Path is the secret's path, for a secret file.
 	Path string
-	// Conflict: the merged secret is in conflict (a value of each side, or
-	// fields both changed), for a member to settle with `cabinet resolve`.
+	// Conflict: the merged file is in conflict, for a member to settle: a
+	// secret (a value of each side, or fields both changed) with `cabinet
+	// resolve`, recipients.yaml (a clash recorded) with `cabinet members
+	// resolve`.
 	Conflict bool
-	// Clashes are the clashes of recipients.yaml (see
-	// inventory.MergeRecipients); Merge returns ErrMergeClash with them.
+	// Clashes are the clashes of recipients.yaml this merge found (see
+	// inventory.MergeRecipients), recorded in the file.
 	Clashes []string
 }
 
@@ -146,8 +143,8 @@ func parseSides[T any](base, ours, theirs []byte, parse func(side string, data [
 	return
 }
 
-// mergeRecipientsFile merges recipients.yaml. A clash is ErrMergeClash,
-// with the merged file all the same.
+// mergeRecipientsFile merges recipients.yaml; a clash is recorded in the
+// merged file.
 func mergeRecipientsFile(base, ours, theirs []byte) (MergeResult, error) {
 	o, a, b, err := parseSides(base, ours, theirs, func(side string, data []byte) (inventory.Recipients, error) {
 		var f fileRecipients
