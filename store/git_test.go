@@ -378,3 +378,40 @@ func TestSyncPushedMeanwhile(t *testing.T) {
 		t.Errorf("the sync brought in %d commits, want bob's 1", r.Fetched)
 	}
 }
+
+// TestInitGitCommitsOnlyTheStore: a folder made a Git store keeps out of
+// the first commit what cabinet did not write: a file already there, and
+// what the user had staged in a repository that was there before.
+func TestInitGitCommitsOnlyTheStore(t *testing.T) {
+	gittest.Env(t)
+	dir := filepath.Join(t.TempDir(), "store")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	git(t, dir, "init", "-q")
+	for name, content := range map[string]string{".env": "DB_PASSWORD=hunter2\n", "NOTES": "mine\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	git(t, dir, "add", "NOTES")
+	alice := newMember(t, "alice")
+	s, err := Init(dir, alice.Name, alice.Public)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Audit(day("alice", 0).event(inventory.ActionMemberAdd, "", 0, inventory.OutcomeOK, "alice")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InitGit("cabinet", day("alice", 0)); err != nil {
+		t.Fatal(err)
+	}
+	files := git(t, dir, "show", "--name-only", "--format=", "HEAD")
+	want := ".cabinet/.gitignore\n.cabinet/store.yaml\n.gitattributes\n.gitignore\naudit/.keep\naudit/alice.jsonl\nrecipients.yaml\nrunbooks/.keep\nsecrets/.gitignore\nsecrets/.keep"
+	if files != want {
+		t.Errorf("the first commit holds:\n%s\nwant:\n%s", files, want)
+	}
+	if status := git(t, dir, "status", "--porcelain"); status != "A  NOTES\n?? .env" {
+		t.Errorf("after init --git:\n%s", status)
+	}
+}

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -55,11 +56,20 @@ func (s *Store) InitGit(driver string, act Act) error {
 	if err := s.ConfigureGit(driver); err != nil {
 		return err
 	}
-	if _, err := s.runGit(git, "add", "-A", "--", "."); err != nil {
+	// The files Init wrote, and those only: the folder may hold others (a
+	// note, a .env), and a repository may have something staged.
+	fsys, err := s.files()
+	if err != nil {
 		return err
 	}
-	_, err = s.runGit(git, "commit", "-q", "-m", "init: a cabinet store, "+act.Actor+" its first member")
-	return err
+	var names []string
+	for _, name := range append(slices.Collect(maps.Keys(initFiles)), configFile, recipientsFile, ".gitignore", auditDir+"/"+auditFileName(act.Actor)) {
+		if _, err := fsys.lstat(name); err == nil {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return s.gitCommit(git, "init: a cabinet store, "+act.Actor+" its first member", names, true)
 }
 
 // Clone clones the store at url into dir with the system git (so the
