@@ -125,17 +125,24 @@ type SyncKey struct {
 	Act Act
 }
 
-// resealMerged re-encrypts, after a merge, the secrets whose values are not
-// sealed to exactly their scope's members, as one commit; those the key
+// resealMerged re-encrypts, after a merge, the secrets either side changed
+// since base whose values are not sealed to exactly their scope's members,
+// as one commit; those the key
 // cannot read are counted as stale. key is asked for only then (finding an
 // identity may wait on the OS keyring). The caller holds the lock.
-func (s *Store) resealMerged(keyOf func() *SyncKey, r *SyncResult) error {
+func (s *Store) resealMerged(git, base string, keyOf func() *SyncKey, r *SyncResult) error {
 	if err := s.readRecipients(); err != nil {
 		return err
 	}
-	stale, _, err := s.Stale()
-	if err != nil || len(stale) == 0 {
+	changed, err := s.secretsChangedSince(git, base)
+	if err != nil {
 		return err
+	}
+	// Only a secret one side changed can be left sealed for the other's
+	// scopes: the side that changed the scopes re-encrypted the rest.
+	stale, _ := s.staleOf(changed)
+	if len(stale) == 0 {
+		return nil
 	}
 	r.Stale = len(stale)
 	if len(s.Recipients.Conflicts) > 0 {
@@ -151,7 +158,7 @@ func (s *Store) resealMerged(keyOf func() *SyncKey, r *SyncResult) error {
 	if _, ok := s.Recipients.Members[key.Act.Actor]; !ok {
 		return nil
 	}
-	res, err := s.rekeyAll(key.ID, key.Act, nil)
+	res, err := s.rekeyPaths(stale, key.ID, key.Act, nil)
 	if err != nil {
 		return err
 	}
@@ -167,6 +174,24 @@ func (s *Store) resealMerged(keyOf func() *SyncKey, r *SyncResult) error {
 		r.Pushed++
 	}
 	return nil
+}
+
+// secretsChangedSince lists the paths of the secret files that differ
+// between commit base and HEAD (both sides of a merge), removed ones left
+// out.
+func (s *Store) secretsChangedSince(git, base string) ([]string, error) {
+	out, err := s.runGit(git, "diff", "--name-only", "--diff-filter=d", "-z", base, "HEAD", "--", secretsDir)
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	for _, name := range strings.Split(out, "\x00") {
+		rel, ok := strings.CutPrefix(name, secretsDir+"/")
+		if p, isSecret := strings.CutSuffix(rel, secretExt); ok && isSecret && s.ValidatePath(p) == nil {
+			paths = append(paths, p)
+		}
+	}
+	return paths, nil
 }
 
 // Sync fetches from the remote, merges what came in (through cabinet's
@@ -228,6 +253,10 @@ func (s *Store) syncRound(git string, key func() *SyncKey, r *SyncResult) error 
 		r.Fetched += behind
 		r.Pushed = ahead
 		if behind > 0 {
+			base, err := s.runGit(git, "merge-base", "HEAD", remoteRef)
+			if err != nil {
+				return err
+			}
 			if _, err := s.runGit(git, "merge", "-q", "--no-edit", "-m", "sync: merge "+r.Remote+"/"+r.Branch, remoteRef); err != nil {
 				unmerged, _ := s.runGit(git, "diff", "--name-only", "--diff-filter=U")
 				_, _ = s.runGit(git, "merge", "--abort")
@@ -236,7 +265,7 @@ func (s *Store) syncRound(git string, key func() *SyncKey, r *SyncResult) error 
 			if ahead > 0 {
 				r.Pushed++ // the merge commit
 			}
-			if err := s.resealMerged(key, r); err != nil {
+			if err := s.resealMerged(git, strings.TrimSpace(base), key, r); err != nil {
 				return err
 			}
 		}

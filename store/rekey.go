@@ -65,16 +65,29 @@ func (s *Store) Stale() ([]string, []BadFile, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	var stale []string
-	var bad []BadFile
-	for _, f := range found {
-		sec, err := s.Load(f.rel)
+	stale, bad := s.staleOf(foundPaths(found))
+	return stale, bad, nil
+}
+
+// foundPaths are the paths of the files a walk found, in its order.
+func foundPaths(found []foundFile) []string {
+	paths := make([]string, len(found))
+	for i, f := range found {
+		paths[i] = f.rel
+	}
+	return paths
+}
+
+// staleOf is Stale of the secrets at paths only.
+func (s *Store) staleOf(paths []string) (stale []string, bad []BadFile) {
+	for _, path := range paths {
+		sec, err := s.Load(path)
 		if err != nil {
-			bad = append(bad, BadFile{Name: s.RelName(s.secretFile(f.rel)), Err: err})
+			bad = append(bad, BadFile{Name: s.RelName(s.secretFile(path)), Err: err})
 			continue
 		}
 		if err := Misplaced(sec); err != nil {
-			bad = append(bad, BadFile{Name: s.RelName(s.secretFile(f.rel)), Err: err})
+			bad = append(bad, BadFile{Name: s.RelName(s.secretFile(path)), Err: err})
 			continue
 		}
 		readers, _, sum, err := s.scopeTarget(sec.Path)
@@ -82,7 +95,7 @@ func (s *Store) Stale() ([]string, []BadFile, error) {
 			stale = append(stale, sec.Path)
 		}
 	}
-	return stale, bad, nil
+	return stale, bad
 }
 
 // Misplaced finds a value of sec whose header binds it to another secret or
@@ -143,7 +156,12 @@ func (s *Store) rekeyAll(id *crypto.Identity, act Act, lost lostReaders) (RekeyR
 	if err != nil {
 		return RekeyResult{}, err
 	}
-	res := RekeyResult{Checked: len(found)}
+	return s.rekeyPaths(foundPaths(found), id, act, lost)
+}
+
+// rekeyPaths is rekeyAll of the secrets at paths only.
+func (s *Store) rekeyPaths(paths []string, id *crypto.Identity, act Act, lost lostReaders) (RekeyResult, error) {
+	res := RekeyResult{Checked: len(paths)}
 	var mu sync.Mutex
 	dirs := map[string]bool{}
 	work := make(chan string)
@@ -187,8 +205,8 @@ func (s *Store) rekeyAll(id *crypto.Identity, act Act, lost lostReaders) (RekeyR
 			}
 		}()
 	}
-	for _, f := range found {
-		work <- f.rel
+	for _, path := range paths {
+		work <- path
 	}
 	close(work)
 	wg.Wait()
