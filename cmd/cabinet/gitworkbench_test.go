@@ -1,7 +1,6 @@
 package main
 
 import (
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,16 +16,10 @@ import (
 // then reads the kept value, and the other clone does after its sync.
 func TestSettleAConflictInTheWorkbench(t *testing.T) {
 	u := gitUser(t)
-	shared := filepath.Join(u.home, "shared")
-	remote := filepath.Join(u.home, "remote.git")
-	u.must("", "init", shared, "--git")
-	u.in(shared, "first", "set", "prod/db/password", "--owner", "data-platform", "--every", "90d")
-	u.git(u.home, "init", "-q", "--bare", remote)
-	u.git(shared, "remote", "add", "origin", remote)
-	u.in(shared, "", "sync")
-	one, two := filepath.Join(u.home, "one"), filepath.Join(u.home, "two")
-	u.must("", "clone", remote, one)
-	u.must("", "clone", remote, two)
+	_, clones := u.sharedStore(func(shared string) {
+		u.in(shared, "first", "set", "prod/db/password", "--owner", "data-platform", "--every", "90d")
+	}, "one", "two")
+	one, two := clones[0], clones[1]
 	u.in(one, "from-one", "set", "prod/db/password")
 	time.Sleep(1100 * time.Millisecond) // two's value is the later one
 	u.in(two, "from-two", "set", "prod/db/password")

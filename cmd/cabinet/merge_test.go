@@ -70,6 +70,48 @@ func tree(t *testing.T, dir string) map[string]string {
 	return files
 }
 
+// sharedStore makes a Git store, lets prepare put secrets in it, pushes it
+// to a bare remote and clones it once per name, as teammates would: it
+// returns the remote and the clones' folders.
+func (u *user) sharedStore(prepare func(shared string), names ...string) (remote string, clones []string) {
+	u.t.Helper()
+	shared := filepath.Join(u.home, "shared")
+	remote = filepath.Join(u.home, "remote.git")
+	u.must("", "init", shared, "--git")
+	prepare(shared)
+	u.git(u.home, "init", "-q", "--bare", remote)
+	u.git(shared, "remote", "add", "origin", remote)
+	u.in(shared, "", "sync")
+	for _, name := range names {
+		dir := filepath.Join(u.home, name)
+		u.must("", "clone", remote, dir)
+		clones = append(clones, dir)
+	}
+	return remote, clones
+}
+
+// sameTrees fails the test unless every clone holds the same files as the
+// first, none of them with a conflict marker; it returns the first's.
+func sameTrees(t *testing.T, clones ...string) map[string]string {
+	t.Helper()
+	first := tree(t, clones[0])
+	for _, c := range clones {
+		got := tree(t, c)
+		for name, content := range got {
+			if first[name] != content {
+				t.Errorf("%s differs between %s and %s:\n%s\n---\n%s", name, filepath.Base(c), filepath.Base(clones[0]), content, first[name])
+			}
+			if strings.Contains(content, "<<<<<<<") || strings.Contains(content, ">>>>>>>") {
+				t.Errorf("conflict markers in %s of %s:\n%s", name, filepath.Base(c), content)
+			}
+		}
+		if len(got) != len(first) {
+			t.Errorf("%s holds %d files, %s %d", filepath.Base(c), len(got), filepath.Base(clones[0]), len(first))
+		}
+	}
+	return first
+}
+
 // TestConcurrentSetsMergeThroughGit: two clones of one store each set a new
 // value of the same secret (and change other things) and sync; Git calls
 // cabinet's merge driver, and both clones end with the same files, both
@@ -78,16 +120,10 @@ func tree(t *testing.T, dir string) map[string]string {
 func TestConcurrentSetsMergeThroughGit(t *testing.T) {
 	t.Parallel()
 	u := gitUser(t)
-	shared := filepath.Join(u.home, "shared")
-	remote := filepath.Join(u.home, "remote.git")
-	u.must("", "init", shared, "--git")
-	u.in(shared, "first", "set", "prod/db/password", "--owner", "data-platform", "--every", "90d")
-	u.git(u.home, "init", "-q", "--bare", remote)
-	u.git(shared, "remote", "add", "origin", remote)
-	u.in(shared, "", "sync")
-	one, two := filepath.Join(u.home, "one"), filepath.Join(u.home, "two")
-	u.must("", "clone", remote, one)
-	u.must("", "clone", remote, two)
+	_, clones := u.sharedStore(func(shared string) {
+		u.in(shared, "first", "set", "prod/db/password", "--owner", "data-platform", "--every", "90d")
+	}, "one", "two")
+	one, two := clones[0], clones[1]
 
 	u.in(one, "from-one", "set", "prod/db/password")
 	u.in(one, "", "edit", "prod/db/password", "--description", "ETL user")
@@ -102,23 +138,12 @@ func TestConcurrentSetsMergeThroughGit(t *testing.T) {
 	if a, b := u.git(one, "rev-parse", "HEAD"), u.git(two, "rev-parse", "HEAD"); a != b {
 		t.Fatalf("the clones are at different commits after syncing: %s, %s (sync said %q)", a, b, r.err)
 	}
-	treeOne, treeTwo := tree(t, one), tree(t, two)
-	for name, content := range treeOne {
-		if treeTwo[name] != content {
-			t.Errorf("%s differs between the clones:\n%s\n---\n%s", name, content, treeTwo[name])
-		}
-		if strings.Contains(content, "<<<<<<<") || strings.Contains(content, ">>>>>>>") {
-			t.Errorf("conflict markers in %s:\n%s", name, content)
-		}
-	}
-	if len(treeOne) != len(treeTwo) {
-		t.Errorf("the clones hold %d and %d files", len(treeOne), len(treeTwo))
-	}
+	treeOne := sameTrees(t, one, two)
 	if status := u.git(two, "status", "--porcelain"); status != "" {
 		t.Errorf("the merge left the work tree unclean:\n%s", status)
 	}
 
-	file := treeTwo[filepath.Join("secrets", "prod", "db", "password.yaml")]
+	file := treeOne[filepath.Join("secrets", "prod", "db", "password.yaml")]
 	// Version 3 was sealed as 2 on clone two; the sync that merged may
 	// have sealed it again under 3 (then sealed_as is gone).
 	file = strings.Replace(file, "    sealed_as: 2\n", "", 1)
@@ -155,16 +180,10 @@ func TestConcurrentSetsMergeThroughGit(t *testing.T) {
 func TestMembersAddedOnTwoClones(t *testing.T) {
 	t.Parallel()
 	u := gitUser(t)
-	shared := filepath.Join(u.home, "shared")
-	remote := filepath.Join(u.home, "remote.git")
-	u.must("", "init", shared, "--git")
-	u.in(shared, "first", "set", "prod/db/password", "--owner", "data-platform")
-	u.git(u.home, "init", "-q", "--bare", remote)
-	u.git(shared, "remote", "add", "origin", remote)
-	u.in(shared, "", "sync")
-	one, two := filepath.Join(u.home, "one"), filepath.Join(u.home, "two")
-	u.must("", "clone", remote, one)
-	u.must("", "clone", remote, two)
+	_, clones := u.sharedStore(func(shared string) {
+		u.in(shared, "first", "set", "prod/db/password", "--owner", "data-platform")
+	}, "one", "two")
+	one, two := clones[0], clones[1]
 
 	keys := map[string]string{}
 	for _, name := range []string{"bob", "carol"} {
@@ -176,15 +195,7 @@ func TestMembersAddedOnTwoClones(t *testing.T) {
 	u.in(one, "", "sync")
 	u.in(two, "", "sync")
 	u.in(one, "", "sync")
-	treeOne, treeTwo := tree(t, one), tree(t, two)
-	for name, content := range treeOne {
-		if treeTwo[name] != content {
-			t.Errorf("%s differs between the clones:\n%s\n---\n%s", name, content, treeTwo[name])
-		}
-		if strings.Contains(content, "<<<<<<<") {
-			t.Errorf("conflict markers in %s", name)
-		}
-	}
+	treeOne := sameTrees(t, one, two)
 	recipients := treeOne["recipients.yaml"]
 	for _, want := range []string{"bob: " + keys["bob"], "carol: " + keys["carol"]} {
 		if !strings.Contains(recipients, want) {

@@ -21,18 +21,10 @@ import (
 func TestThreeClonesSyncEveryWay(t *testing.T) {
 	t.Parallel()
 	u := gitUser(t)
-	shared := filepath.Join(u.home, "shared")
-	remote := filepath.Join(u.home, "remote.git")
-	u.must("", "init", shared, "--git")
-	u.in(shared, "first", "set", "prod/db/password", "--owner", "data-platform", "--every", "90d")
-	u.in(shared, "key-1", "set", "prod/api/key", "--owner", "web")
-	u.git(u.home, "init", "-q", "--bare", remote)
-	u.git(shared, "remote", "add", "origin", remote)
-	u.in(shared, "", "sync")
-	clones := []string{filepath.Join(u.home, "one"), filepath.Join(u.home, "two"), filepath.Join(u.home, "three")}
-	for _, c := range clones {
-		u.must("", "clone", remote, c)
-	}
+	_, clones := u.sharedStore(func(shared string) {
+		u.in(shared, "first", "set", "prod/db/password", "--owner", "data-platform", "--every", "90d")
+		u.in(shared, "key-1", "set", "prod/api/key", "--owner", "web")
+	}, "one", "two", "three")
 	one, two, three := clones[0], clones[1], clones[2]
 
 	u.in(one, "rotated-by-one", "rotate", "prod/db/password", "--value-stdin", "--yes")
@@ -47,24 +39,12 @@ func TestThreeClonesSyncEveryWay(t *testing.T) {
 		u.in(c, "", "sync")
 	}
 	head := u.git(one, "rev-parse", "HEAD")
-	files := tree(t, one)
 	for _, c := range clones {
 		if h := u.git(c, "rev-parse", "HEAD"); h != head {
 			t.Fatalf("%s is at %s, %s at %s", filepath.Base(c), h, filepath.Base(one), head)
 		}
-		got := tree(t, c)
-		for name, content := range got {
-			if files[name] != content {
-				t.Errorf("%s differs in %s:\n%s\n---\n%s", name, filepath.Base(c), content, files[name])
-			}
-			if strings.Contains(content, "<<<<<<<") || strings.Contains(content, ">>>>>>>") {
-				t.Errorf("conflict markers in %s of %s", name, filepath.Base(c))
-			}
-		}
-		if len(got) != len(files) {
-			t.Errorf("%s holds %d files, %s %d", filepath.Base(c), len(got), filepath.Base(one), len(files))
-		}
 	}
+	files := sameTrees(t, clones...)
 
 	// Every value made anywhere is there, in every clone.
 	var show struct {
