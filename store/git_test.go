@@ -403,15 +403,21 @@ func TestInitGitCommitsOnlyTheStore(t *testing.T) {
 	if err := s.Audit(day("alice", 0).event(inventory.ActionMemberAdd, "", 0, inventory.OutcomeOK, "alice")); err != nil {
 		t.Fatal(err)
 	}
+	// A secret set while the store was a plain folder comes along; a note
+	// left among the secrets does not.
+	mustSet(t, s, "prod/db/password", []byte("v1"), day("alice", 0))
+	if err := os.WriteFile(filepath.Join(dir, "secrets/prod/notes.txt"), []byte("the password is v1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.InitGit("cabinet", day("alice", 0)); err != nil {
 		t.Fatal(err)
 	}
-	files := git(t, dir, "show", "--name-only", "--format=", "HEAD")
-	want := ".cabinet/.gitignore\n.cabinet/store.yaml\n.gitattributes\n.gitignore\naudit/.keep\naudit/alice.jsonl\nrecipients.yaml\nrunbooks/.keep\nsecrets/.gitignore\nsecrets/.keep"
+	files := git(t, dir, "ls-tree", "-r", "--name-only", "HEAD")
+	want := ".cabinet/.gitignore\n.cabinet/store.yaml\n.gitattributes\n.gitignore\naudit/.keep\naudit/alice.jsonl\nrecipients.yaml\nrunbooks/.keep\nsecrets/.gitignore\nsecrets/.keep\nsecrets/prod/db/password.yaml"
 	if files != want {
-		t.Errorf("the first commit holds:\n%s\nwant:\n%s", files, want)
+		t.Errorf("the commits hold:\n%s\nwant:\n%s", files, want)
 	}
-	if status := git(t, dir, "status", "--porcelain"); status != "A  NOTES\n?? .env" {
+	if status := git(t, dir, "status", "--porcelain"); status != "A  NOTES\n?? .env\n?? secrets/prod/notes.txt" {
 		t.Errorf("after init --git:\n%s", status)
 	}
 }

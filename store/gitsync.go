@@ -56,17 +56,39 @@ func (s *Store) InitGit(driver string, act Act) error {
 	if err := s.ConfigureGit(driver); err != nil {
 		return err
 	}
-	// The files Init wrote, and those only: the folder may hold others (a
-	// note, a .env), and a repository may have something staged.
+	// The store's own files, by its layout, and those only: the folder may
+	// hold others (a note, a .env), and a repository may have something
+	// staged. A store that was a plain folder brings its secrets along.
 	fsys, err := s.files()
 	if err != nil {
 		return err
 	}
 	var names []string
-	for _, name := range append(slices.Collect(maps.Keys(initFiles)), configFile, recipientsFile, ".gitignore", auditDir+"/"+auditFileName(act.Actor)) {
+	for _, name := range append(slices.Collect(maps.Keys(initFiles)), configFile, recipientsFile, ".gitignore") {
 		if _, err := fsys.lstat(name); err == nil {
 			names = append(names, name)
 		}
+	}
+	found, err := s.walkSecrets()
+	if err != nil {
+		return err
+	}
+	for _, f := range found {
+		names = append(names, secretName(f.rel))
+	}
+	runbooks, err := s.Runbooks()
+	if err != nil {
+		return err
+	}
+	for _, name := range runbooks {
+		names = append(names, runbooksDir+"/"+name+secretExt)
+	}
+	logs, err := s.AuditFiles()
+	if err != nil {
+		return err
+	}
+	for _, name := range logs {
+		names = append(names, filepath.ToSlash(name))
 	}
 	slices.Sort(names)
 	return s.gitCommit(git, "init: a cabinet store, "+act.Actor+" its first member", names, true)
