@@ -115,7 +115,8 @@ var ErrNotAppendOnly = errors.New("audit logs are append-only")
 // each side appended, in the order of their times (then their text), each
 // side's own lines in the order it wrote them, and a line that both sides
 // have (a third clone's, merged into both) once. Either direction gives the
-// same bytes. A side that changed or removed one of base's lines is refused
+// same bytes. When both sides appended, a join line (see Join) ends the
+// merge. A side that changed or removed one of base's lines is refused
 // (ErrNotAppendOnly): that is for `cabinet audit verify` to report, not for
 // a merge to hide.
 func MergeAuditLog(base, ours, theirs []byte) ([]byte, error) {
@@ -133,8 +134,20 @@ func MergeAuditLog(base, ours, theirs []byte) ([]byte, error) {
 		buf.WriteString(line)
 		buf.WriteByte('\n')
 	}
+	merged := make([][]byte, 0, len(a)+len(b)-len(o)+1)
+	for _, line := range o {
+		merged = append(merged, []byte(line))
+	}
 	for _, line := range mergeLines(timed(a[len(o):]), timed(b[len(o):])) {
 		buf.WriteString(line)
+		buf.WriteByte('\n')
+		merged = append(merged, []byte(line))
+	}
+	// Two sides that both appended leave a side's last line that nothing
+	// follows: the join line names it, so that audit verify tells the fork
+	// from a line slipped in.
+	if join := Join(merged, len(o)); join != nil {
+		buf.Write(join)
 		buf.WriteByte('\n')
 	}
 	return buf.Bytes(), nil

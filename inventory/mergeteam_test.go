@@ -163,6 +163,21 @@ func auditLine(at int, actor, action string) string {
 		m0.Add(time.Duration(at)*time.Second).Format(time.RFC3339), actor, action)
 }
 
+// chained returns ls, each line chained to the one before it, the first
+// to after ("" for none): what a clone appends to a log.
+func chained(after string, ls ...string) []string {
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		prev := ""
+		if after != "" {
+			prev = inventory.ChainHash([]byte(after))
+		}
+		out[i] = strings.Replace(l, `"prev":""`, `"prev":"`+prev+`"`, 1)
+		after = out[i]
+	}
+	return out
+}
+
 func lines(ls ...string) []byte {
 	if len(ls) == 0 {
 		return nil
@@ -170,42 +185,94 @@ func lines(ls ...string) []byte {
 	return []byte(strings.Join(ls, "\n") + "\n")
 }
 
+// sound fails unless audit verify finds nothing wrong with a merged log.
+func sound(t *testing.T, log []byte) {
+	t.Helper()
+	if _, check := inventory.CheckLog("alice", log); len(check.Problems) > 0 {
+		t.Errorf("the merged log does not verify: %+v\n%s", check.Problems, log)
+	}
+}
+
+// joinOf is the join line that ends a merge of ls.
+func joinOf(t *testing.T, from int, ls ...string) string {
+	t.Helper()
+	var bs [][]byte
+	for _, l := range ls {
+		bs = append(bs, []byte(l))
+	}
+	j := inventory.Join(bs, from)
+	if j == nil {
+		t.Fatalf("no join for a fork")
+	}
+	return string(j)
+}
+
 func TestMergeAuditLog(t *testing.T) {
 	t.Parallel()
-	b1, b2 := auditLine(1, "alice", "set"), auditLine(2, "alice", "read")
-	a3, a5 := auditLine(3, "alice", "read"), auditLine(5, "alice", "edit")
-	t4, t5 := auditLine(4, "alice", "set"), auditLine(5, "alice", "copy")
+	b := chained("", auditLine(1, "alice", "set"), auditLine(2, "alice", "read"))
+	b1, b2 := b[0], b[1]
+	a := chained(b2, auditLine(3, "alice", "read"), auditLine(5, "alice", "edit"))
+	a3, a5 := a[0], a[1]
+	th := chained(b2, auditLine(4, "alice", "set"), auditLine(5, "alice", "copy"))
+	t4, t5 := th[0], th[1]
 	base := lines(b1, b2)
 	ours, theirs := lines(b1, b2, a3, a5), lines(b1, b2, t4, t5)
 	got, err := inventory.MergeAuditLog(base, ours, theirs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// By time, then text ("copy" before "edit" at second 5).
-	if want := lines(b1, b2, a3, t4, t5, a5); string(got) != string(want) {
+	// By time, then text ("copy" before "edit" at second 5), then the join
+	// of the side that does not end the log.
+	merged := []string{b1, b2, a3, t4, t5, a5}
+	if want := lines(append(merged, joinOf(t, 2, merged...))...); string(got) != string(want) {
 		t.Errorf("merged:\n%s\nwant:\n%s", got, want)
 	}
+	if !strings.Contains(string(got), `"detail":"joins `+inventory.ChainHash([]byte(t5))+`"`) {
+		t.Errorf("the join does not name the end of the side the log does not end with:\n%s", got)
+	}
+	sound(t, got)
 	back, _ := inventory.MergeAuditLog(base, theirs, ours)
 	if string(back) != string(got) {
 		t.Errorf("the merge depends on its direction:\n%s\n---\n%s", got, back)
 	}
 
-	// A side's own lines keep their order even when its clock went back.
-	late, early := auditLine(9, "alice", "set"), auditLine(3, "alice", "read")
-	got, _ = inventory.MergeAuditLog(base, lines(b1, b2, late, early), lines(b1, b2, t4))
-	if want := lines(b1, b2, t4, late, early); string(got) != string(want) {
-		t.Errorf("merged:\n%s\nwant:\n%s", got, want)
+	// One side appended nothing: its lines, no join.
+	got, _ = inventory.MergeAuditLog(base, base, ours)
+	if string(got) != string(ours) {
+		t.Errorf("merged with an unchanged side:\n%s\nwant:\n%s", got, ours)
 	}
 
-	// A line both sides have (a third clone's) once.
-	got, _ = inventory.MergeAuditLog(base, lines(b1, b2, a3, a5), lines(b1, b2, a3, t4))
-	if want := lines(b1, b2, a3, t4, a5); string(got) != string(want) {
+	// A side's own lines keep their order even when its clock went back.
+	le := chained(b2, auditLine(9, "alice", "set"), auditLine(3, "alice", "read"))
+	got, _ = inventory.MergeAuditLog(base, lines(b1, b2, le[0], le[1]), lines(b1, b2, t4))
+	merged = []string{b1, b2, t4, le[0], le[1]}
+	if want := lines(append(merged, joinOf(t, 2, merged...))...); string(got) != string(want) {
 		t.Errorf("merged:\n%s\nwant:\n%s", got, want)
+	}
+	sound(t, got)
+
+	// A line both sides have (a third clone's) once.
+	t4b := chained(a3, auditLine(4, "alice", "set"))[0]
+	got, _ = inventory.MergeAuditLog(base, lines(b1, b2, a3, a5), lines(b1, b2, a3, t4b))
+	merged = []string{b1, b2, a3, t4b, a5}
+	if want := lines(append(merged, joinOf(t, 2, merged...))...); string(got) != string(want) {
+		t.Errorf("merged:\n%s\nwant:\n%s", got, want)
+	}
+	sound(t, got)
+
+	// Merging the merge again, or a merge made on another clone, adds
+	// nothing.
+	again, _ := inventory.MergeAuditLog(base, got, got)
+	if string(again) != string(got) {
+		t.Errorf("a merge merged with itself changed:\n%s\n---\n%s", got, again)
 	}
 
 	// Both added the file; a torn last line stays a line.
-	got, _ = inventory.MergeAuditLog(nil, []byte(a3+"\n"+`{"time":"20`), lines(t4))
-	if want := lines(a3, `{"time":"20`, t4); string(got) != string(want) {
+	x3, x4 := chained("", auditLine(3, "alice", "read"))[0], chained("", auditLine(4, "alice", "set"))[0]
+	got, _ = inventory.MergeAuditLog(nil, []byte(x3+"\n"+`{"time":"20`), lines(x4))
+	// The torn line is taken to follow the line before it, as written: no
+	// side's end is left unfollowed, so no join.
+	if want := lines(x3, `{"time":"20`, x4); string(got) != string(want) {
 		t.Errorf("merged:\n%s\nwant:\n%s", got, want)
 	}
 
@@ -219,29 +286,45 @@ func TestMergeAuditLogRandom(t *testing.T) {
 	t.Parallel()
 	seed := randomSeed(t)
 	r := rand.New(rand.NewPCG(seed, 2))
-	gen := func(n int, actor string) []string {
+	// Two events of one member never have the same time to the
+	// nanosecond, as cabinet writes them.
+	nanos := 0
+	gen := func(after []string, n int) []string {
 		var out []string
 		for range n {
-			out = append(out, auditLine(r.IntN(10), actor, []string{"read", "set", "edit"}[r.IntN(3)]))
+			nanos++
+			line := auditLine(r.IntN(10), "alice", []string{"read", "set", "edit"}[r.IntN(3)])
+			out = append(out, strings.Replace(line, `Z"`, fmt.Sprintf(".%09dZ\"", nanos), 1))
 		}
-		return out
+		last := ""
+		if len(after) > 0 {
+			last = after[len(after)-1]
+		}
+		return chained(last, out...)
 	}
 	for i := range 500 {
-		base := gen(r.IntN(3), "alice")
-		shared := gen(r.IntN(3), "carol")
-		a := slices.Concat(base, gen(r.IntN(4), "alice"), shared, gen(r.IntN(3), "alice"))
-		b := slices.Concat(base, shared, gen(r.IntN(4), "bob"))
+		base := gen(nil, r.IntN(3))
+		a := slices.Concat(base, gen(base, r.IntN(4)))
+		// A third clone's lines, merged into both sides, then more of
+		// each side's own.
+		shared := gen(base, r.IntN(3))
+		a = slices.Concat(a, shared)
+		a = slices.Concat(a, gen(a, r.IntN(3)))
+		b := slices.Concat(base, shared)
+		b = slices.Concat(b, gen(b, r.IntN(4)))
 		got, err := inventory.MergeAuditLog(lines(base...), lines(a...), lines(b...))
 		back, err2 := inventory.MergeAuditLog(lines(base...), lines(b...), lines(a...))
 		if err != nil || err2 != nil || string(got) != string(back) {
 			t.Fatalf("seed %d, round %d: %v %v; the merge depends on its direction:\n%s\n---\n%s", seed, i, err, err2, got, back)
 		}
 		// Every line, once per side that wrote it: as many as the side with
-		// more of it has.
+		// more of it has; and a join, which the log must verify with.
 		count := func(ls []string) map[string]int {
 			m := map[string]int{}
 			for _, l := range ls {
-				m[l]++
+				if !strings.Contains(l, `"action":"join"`) {
+					m[l]++
+				}
 			}
 			return m
 		}
@@ -253,6 +336,9 @@ func TestMergeAuditLogRandom(t *testing.T) {
 			if cg[l] != max(ca[l], cb[l]) {
 				t.Fatalf("seed %d, round %d: line %s appears %d times, want %d", seed, i, l, cg[l], max(ca[l], cb[l]))
 			}
+		}
+		if _, check := inventory.CheckLog("alice", got); len(check.Problems) > 0 {
+			t.Fatalf("seed %d, round %d: the merged log does not verify: %+v\n%s", seed, i, check.Problems, got)
 		}
 	}
 }
