@@ -29,3 +29,20 @@ func completePaths(a *App) func(*cobra.Command, []string, string) ([]string, cob
 		return paths, cobra.ShellCompDirectiveNoFileComp
 	}
 }
+
+// completeMembers completes the names of the store's members.
+func completeMembers(a *App) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		s, err := a.openStore()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		var names []string
+		for _, n := range s.Recipients.MemberNames() {
+			if strings.HasPrefix(n, toComplete) {
+				names = append(names, n)
+			}
+		}
+		return names, cobra.ShellCompDirectiveNoFileComp
+	}
+}

@@ -108,7 +108,7 @@ upwards holding .cabinet/, else ~/.local/share/cabinet/store.`,
 	root.AddGroup(&cobra.Group{ID: "secrets", Title: "Secrets:"}, &cobra.Group{ID: "team", Title: "Store and team:"})
 	for _, c := range []*cobra.Command{
 		newLsCmd(a), newGetCmd(a), newShowCmd(a), newSetCmd(a), newEditCmd(a), newRotateCmd(a), newApproveCmd(a), newRmCmd(a),
-		newResolveCmd(a),
+		newResolveCmd(a), newAuditCmd(a),
 	} {
 		c.GroupID = "secrets"
 		root.AddCommand(c)

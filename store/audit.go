@@ -14,9 +14,15 @@ import (
 )
 
 // Audit appends e to audit/<actor>.jsonl, chained to the file's last line by
-// its SHA-256, and syncs the file before returning. Every command and screen
-// that reads or changes a secret, a member or a scope records it here. The
-// event must not hold a value; events carry paths, versions and outcomes.
+// its SHA-256. Every command and screen that reads or changes a secret, a
+// member or a scope records it here. The event must not hold a value;
+// events carry paths, versions and outcomes.
+//
+// The line of a change is synced before Audit returns, so it is durable
+// before the change is visible. A read's is not: reads are frequent (a
+// pipeline resolving its references), and a sync would cost more than the
+// decryption. A crash may lose the last read lines, never an earlier line:
+// the next change's sync carries the reads written before it.
 func (s *Store) Audit(e inventory.Event) error {
 	name := auditDir + "/" + auditFileName(e.Actor)
 	fsys, err := s.files()
@@ -60,6 +66,9 @@ func (s *Store) Audit(e inventory.Event) error {
 	}
 	fsys.touched(name, last == nil) // an empty log may be new to Git
 	fsys.recorded(e)
+	if inventory.IsAccess(e.Action) {
+		return nil
+	}
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("failed to sync %s: %w", name, err)
 	}

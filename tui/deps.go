@@ -50,6 +50,9 @@ type Store interface {
 	Resolve(path string, keep int, id *crypto.Identity, act store.Act) (*inventory.Secret, error)
 	// Sync fetches, merges and pushes a Git store.
 	Sync(key func() *store.SyncKey) (store.SyncResult, error)
+	// AuditLogs are every member's audit log, read and checked: the audit
+	// screen, a secret's recent events, the owners view.
+	AuditLogs() ([]store.AuditLog, error)
 	// SetWarn sends the warnings that do not stop a command (a value not
 	// yet bound to its secret) to the footer.
 	SetWarn(warn func(msg string))

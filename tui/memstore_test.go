@@ -23,6 +23,7 @@ type memStore struct {
 	runbooks map[string]string // by name: the file's text
 	members  inventory.Recipients
 	settings store.Config
+	logs     []store.AuditLog
 }
 
 var errNotInMemStore = errors.New("not in the in-memory test store")
@@ -65,10 +66,11 @@ func (m *memStore) LoadRunbook(name string) (*inventory.Runbook, error) {
 	return store.ParseRunbook(data, "runbooks/"+name+".yaml", name)
 }
 
-func (m *memStore) Members() inventory.Recipients { return m.members }
-func (m *memStore) Folder() string                { return "" }
-func (m *memStore) Settings() store.Config        { return m.settings }
-func (m *memStore) SetWarn(func(msg string))      {}
+func (m *memStore) Members() inventory.Recipients        { return m.members }
+func (m *memStore) Folder() string                       { return "" }
+func (m *memStore) Settings() store.Config               { return m.settings }
+func (m *memStore) SetWarn(func(msg string))             {}
+func (m *memStore) AuditLogs() ([]store.AuditLog, error) { return m.logs, nil }
 
 func (m *memStore) GitState() (store.GitState, bool, error) { return store.GitState{}, false, nil }
 func (m *memStore) Resolve(string, int, *crypto.Identity, store.Act) (*inventory.Secret, error) {
