@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/cabinethq/cabinet/inventory"
 )
@@ -17,3 +18,11 @@ func printLine(w io.Writer, format string, args ...any) {
 // cell is one cell of a table, made safe the same way; a tab in it would
 // also break the columns.
 func cell(s string) string { return inventory.Printable(s) }
+
+// plural is "1 line", "2 lines".
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
+}

@@ -72,6 +72,7 @@ func (s *Store) Audit(e inventory.Event) error {
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("failed to sync %s: %w", name, err)
 	}
+	s.writeAnchor(e.Actor, line, e)
 	return nil
 }
 

@@ -19,6 +19,7 @@ type AuditLog struct {
 	// Events are the lines that are events, in the file's order.
 	Events []inventory.Event
 	Check  inventory.LogCheck
+	raw    []byte // the file's bytes, for the anchor
 }
 
 // AuditLogs reads every member's log and checks its chain, the logs on
@@ -64,7 +65,7 @@ func readAuditLog(fsys *storeFS, name string) (AuditLog, error) {
 	}
 	member := strings.TrimSuffix(path.Base(name), ".jsonl")
 	events, check := inventory.CheckLog(member, data)
-	return AuditLog{Member: member, Name: name, Events: events, Check: check}, nil
+	return AuditLog{Member: member, Name: name, Events: events, Check: check, raw: data}, nil
 }
 
 // Events are the events of every log that f picks, newest first (then by
