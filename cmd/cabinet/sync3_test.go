@@ -82,4 +82,15 @@ func TestThreeClonesSyncEveryWay(t *testing.T) {
 	if !strings.Contains(files[filepath.Join("secrets", "prod", "db", "password.yaml")], "description: from two\n") {
 		t.Error("prod/db/password lost two's description")
 	}
+	// The same member wrote to one log on three clones: the merged log
+	// forks and joins, and verifies on each clone, Git history included.
+	log := files[filepath.Join("audit", "alice.jsonl")]
+	if !strings.Contains(log, `"action":"join"`) {
+		t.Errorf("the merged log has no join line:\n%s", log)
+	}
+	for _, c := range clones {
+		if r := u.in(c, "", "audit", "verify"); !strings.Contains(r.out, "ok       Git history") || strings.Contains(r.out, "TAMPERED") {
+			t.Errorf("audit verify in %s:\n%s", filepath.Base(c), r.out)
+		}
+	}
 }
