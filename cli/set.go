@@ -291,6 +291,7 @@ secret at its source before you remove it.`,
 		},
 	}
 	c.Flags().BoolVarP(&force, "force", "f", false, "do not ask for confirmation")
+	c.Flags().BoolVarP(&force, "yes", "y", false, "the same as --force, as rotate and identity rm take it")
 	return c
 }
 
