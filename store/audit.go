@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/cabinethq/cabinet/inventory"
@@ -24,6 +25,9 @@ import (
 // decryption. A crash may lose the last read lines, never an earlier line:
 // the next change's sync carries the reads written before it.
 func (s *Store) Audit(e inventory.Event) error {
+	if inventory.ValidateMemberName(e.Actor) != nil {
+		e.Actor = unknownActor // as the file is named: a log holds its member's events only
+	}
 	name := auditDir + "/" + auditFileName(e.Actor)
 	fsys, err := s.files()
 	if err != nil {
@@ -88,10 +92,13 @@ func auditWriteError(name string, err error) error {
 		"cabinet records every read and change there: make the store writable, or use a writable clone of it")
 }
 
+// unknownActor is who acted when the operator is no member of the store.
+const unknownActor = "unknown"
+
 // auditFileName keeps a file name safe whatever the actor is called.
 func auditFileName(actor string) string {
 	if inventory.ValidateMemberName(actor) != nil {
-		actor = "unknown"
+		actor = unknownActor
 	}
 	return actor + ".jsonl"
 }
@@ -141,5 +148,6 @@ func (s *Store) AuditFiles() ([]string, error) {
 			names = append(names, filepath.Join(auditDir, e.Name()))
 		}
 	}
+	slices.Sort(names)
 	return names, nil
 }

@@ -67,9 +67,10 @@ func main() {
 		quiet    = flag.Bool("q", false, "do not print the summary")
 		cpuProf  = flag.String("cpuprofile", "", "write a CPU profile of the generation to this file")
 		checkAll = flag.Bool("check-all", false, "check that every file renders back to the same bytes (default: a sample)")
+		events   = flag.Int("events", 0, "audit events to write, over the 180 days before -now, by the member and a dozen teammates")
 	)
 	flag.Usage = func() {
-		fmt.Fprintf(flag.CommandLine.Output(), "usage: go run ./bench/gen -n N -dir DIR [-member NAME] [-seed S] [-now DATE] [-identity FILE]\n")
+		fmt.Fprintf(flag.CommandLine.Output(), "usage: go run ./bench/gen -n N -dir DIR [-events E] [-member NAME] [-seed S] [-now DATE] [-identity FILE]\n")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -77,13 +78,13 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(*dir, *member, *identity, *n, *seed, *nowFlag, *cpuProf, *quiet, *checkAll); err != nil {
+	if err := run(*dir, *member, *identity, *n, *events, *seed, *nowFlag, *cpuProf, *quiet, *checkAll); err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir, member, identity string, n int, seed uint64, nowFlag, cpuProf string, quiet, checkAll bool) error {
+func run(dir, member, identity string, n, events int, seed uint64, nowFlag, cpuProf string, quiet, checkAll bool) error {
 	now, err := parseNow(nowFlag)
 	if err != nil {
 		return err
@@ -103,6 +104,11 @@ func run(dir, member, identity string, n int, seed uint64, nowFlag, cpuProf stri
 	g, err := generate(dir, member, identity, n, seed, now)
 	if err != nil {
 		return err
+	}
+	if events > 0 {
+		if err := g.writeEvents(events, seed, member); err != nil {
+			return err
+		}
 	}
 	wrote := time.Since(start)
 	g.checkAll = checkAll
