@@ -21,8 +21,9 @@ func newDoctorCmd(a *App) *cobra.Command {
 		Short: "Check the keyring, identity, git, permissions and store health",
 		Long: `Check what cabinet depends on and say what to fix: the OS keyring, your
 identity and whether it is a member, the git command, the permissions of the
-store's files, secret files that cannot be read, and secrets not sealed to
-exactly their scope's members. Exits 1 if anything needs fixing.`,
+store's files, secret files that cannot be read, runbooks, the audit log's
+chain (as audit verify checks it), and secrets not sealed to exactly their
+scope's members. Exits 1 if anything needs fixing.`,
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, args []string) error {
 			return runDoctor(a)
@@ -116,6 +117,7 @@ func (c *checkup) storeHealth(dir string, id *crypto.Identity) {
 		}
 	}
 	c.runbooks(s)
+	c.auditLogs(s)
 	stale, bad, err := s.Stale()
 	if err != nil {
 		c.fail("secrets: %v", err)
@@ -131,6 +133,24 @@ func (c *checkup) storeHealth(dir string, id *crypto.Identity) {
 	} else {
 		c.ok("the other values are sealed to their scope's members and bound to their secret and version")
 	}
+}
+
+// auditLogs verifies the audit logs, as `cabinet audit verify` does.
+func (c *checkup) auditLogs(s *store.Store) {
+	v, err := s.VerifyAudit()
+	if err != nil {
+		c.fail("audit log: %s", inventory.OneLine(err))
+		return
+	}
+	if err := verificationError(v); err != nil {
+		c.fail("%s; `cabinet audit verify` lists everything found", inventory.OneLine(errors.Unwrap(err)))
+		return
+	}
+	lines := 0
+	for _, l := range v.Logs {
+		lines += l.Lines
+	}
+	c.ok("audit log: %s of %s verified", plural(lines, "line"), plural(len(v.Logs), "member"))
 }
 
 // permissions checks that nothing in the store is readable by others.
