@@ -168,6 +168,15 @@ func TestAuditVerifyNamesFileAndLine(t *testing.T) {
 	if r.code != ExitOK || !strings.Contains(r.out, "line 8: cut short by a crash while it was written (not tampering)") {
 		t.Errorf("a torn line: exit %d\n%s%s", r.code, r.out, r.err)
 	}
+	// doctor says so too.
+	os.WriteFile(name, []byte(join(slices.Delete(slices.Clone(lines), 3, 4))), 0o600)
+	if r := e.run("", "doctor"); r.code != ExitFailed || !strings.Contains(r.out, "FAIL  the audit log was tampered with: audit/alice.jsonl line 3") {
+		t.Errorf("doctor on a cut log: exit %d\n%s", r.code, r.out)
+	}
+	os.WriteFile(name, orig, 0o600)
+	if r := e.run("", "doctor"); !strings.Contains(r.out, "ok    audit log: 7 lines of 1 member verified") {
+		t.Errorf("doctor on a whole log:\n%s", r.out)
+	}
 	// The listing warns of a log that does not verify, and still lists.
 	os.WriteFile(name, []byte(join(slices.Delete(slices.Clone(lines), 3, 4))), 0o600)
 	r = e.must("", "audit")
