@@ -63,10 +63,12 @@ ends now; deadlines and statuses are those of now.
 Formats: md (Markdown, to paste into a ticket; times in your time zone), csv
 (the tables one after another, the first column of each line naming its
 table, header line included: grep '^overdue,' is the overdue table; times in
-RFC 3339, UTC) and json (the whole report, times in UTC). With --out DIR the report goes to files in DIR
-(made if missing) instead of standard output: one file per table for csv
-(summary.csv, overdue.csv, ...), report.md or report.json otherwise. Each file
-is written whole, mode 0600, or not at all.
+RFC 3339, UTC) and json (the whole report, times in UTC).
+
+With --out DIR the report goes to files in DIR (made if missing) instead of
+standard output: one file per table for csv (summary.csv, overdue.csv, ...),
+report.md or report.json otherwise. Each file is written whole, mode 0600, or
+not at all.
 
 --fail-on makes the command a check for a scheduled job: once the report is
 written it exits 1, with one line on stderr saying what was found, when any
