@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/mattn/go-runewidth"
 
 	"github.com/cabinethq/cabinet/inventory"
@@ -38,7 +39,9 @@ type inventoryScreen struct {
 	env      int // index into envs
 	filter   textinput.Model
 	view     listView // all, or the due, conflicts or exposed view
-	lastQ    string   // the query that shown was computed for
+	owner    string   // the owner the list is filtered to, if byOwner (the owners view sets it)
+	byOwner  bool
+	lastQ    string // the query that shown was computed for
 	watch    *storeWatch
 	git      gitState // a Git store's sync state, for the header
 	width    int
@@ -205,7 +208,7 @@ func (s *inventoryScreen) refilter(full bool) bool {
 	changed := q != s.lastQ
 	env := s.envs[s.env]
 	keep := func(r *row) bool {
-		return (env == "" || r.env == env) && s.view.keeps(r)
+		return (env == "" || r.env == env) && s.view.keeps(r) && (!s.byOwner || r.owner == s.owner)
 	}
 	candidates := s.hits
 	if full || s.lastQ == "" || !strings.HasPrefix(q, s.lastQ) {
@@ -259,6 +262,8 @@ func (s *inventoryScreen) Update(msg tea.Msg) tea.Cmd {
 		return s.looked(msg)
 	case nextDueMsg:
 		return s.openNextDue(msg.after)
+	case ownerChosenMsg:
+		s.showOwner(msg.owner)
 	case tea.KeyMsg:
 		return s.updateKey(msg)
 	case tea.MouseMsg:
@@ -287,6 +292,7 @@ func (s *inventoryScreen) updateKey(km tea.KeyMsg) tea.Cmd {
 	case key.Matches(km, s.keys.Filter):
 		return s.filter.Focus()
 	case key.Matches(km, s.keys.ClearFilter):
+		s.byOwner = false
 		s.clearFilter()
 	case key.Matches(km, s.keys.Sort):
 		s.setSort(sortOrder{key: (s.sort.key + 1) % sortModes, desc: s.sort.desc})
@@ -316,8 +322,40 @@ func (s *inventoryScreen) updateKey(km tea.KeyMsg) tea.Cmd {
 		s.toggleView(viewExposed)
 	case key.Matches(km, s.keys.Sync):
 		return s.sync()
+	case key.Matches(km, s.keys.Audit):
+		return push(newAuditScreen(s.d, s))
+	case key.Matches(km, s.keys.Owners):
+		return push(newOwnersScreen(s.d, s))
 	}
 	return nil
+}
+
+// showOwner lists every secret of owner, and only them: in every
+// environment, the view and the text filter cleared. Esc shows all again.
+func (s *inventoryScreen) showOwner(owner string) {
+	s.owner, s.byOwner = owner, true
+	s.filter.SetValue("")
+	s.view, s.env = viewAll, 0
+	s.refilter(true)
+	s.toFirst()
+}
+
+// ownerNote names the owner the list is filtered to, before what the
+// filter line says of it: "owner data-platform · ".
+func (s *inventoryScreen) ownerNote() string {
+	if !s.byOwner {
+		return ""
+	}
+	return "owner " + s.ownerName() + " · "
+}
+
+// ownerName is the owner the list is filtered to, as the owners view
+// names it.
+func (s *inventoryScreen) ownerName() string {
+	if s.owner == "" {
+		return noOwner
+	}
+	return s.owner
 }
 
 // toggleView opens a view (due, conflicts, exposed) on its most urgent
@@ -471,9 +509,15 @@ func (s *inventoryScreen) filterView() string {
 	right := s.styles.Muted.Render(fmt.Sprintf("%d/%d", min(s.cursor+1, len(s.shown)), len(s.shown)))
 	gap := s.width - lipgloss.Width(left) - lipgloss.Width(right)
 	if gap < 1 {
-		return left
+		return ansi.Truncate(left, s.width, "…") // wrapped, it would push the table down
 	}
 	return left + strings.Repeat(" ", gap) + right
+}
+
+// filterRoom is the room the filter line has beside the cursor's place
+// ("12/40").
+func (s *inventoryScreen) filterRoom() int {
+	return s.width - 1 - len(fmt.Sprintf("%d/%d", min(s.cursor+1, len(s.shown)), len(s.shown)))
 }
 
 // tabLabel is the i-th environment's tab: its name and how many secrets
@@ -487,7 +531,8 @@ func (s *inventoryScreen) tabLabel(i int) string {
 }
 
 func (s *inventoryScreen) filterLine() string {
-	count := fmt.Sprintf("  %d of %d", len(s.shown), len(s.all))
+	count := fmt.Sprintf("  %s%d of %d", s.ownerNote(), len(s.shown), len(s.all))
+	note := s.ownerNote()
 	switch {
 	case s.filtering():
 		return s.filter.View() + s.styles.Muted.Render(count)
@@ -495,20 +540,26 @@ func (s *inventoryScreen) filterLine() string {
 		return s.styles.FilterPrompt.Render("/") + s.styles.FilterText.Render(s.filter.Value()) +
 			s.styles.Muted.Render(count+" · esc clears the filter")
 	case s.view == viewDue:
-		return s.styles.Title.Render("Due") + s.styles.Muted.Render(" · "+plural(len(s.shown), "secret needs", "secrets need")+" rotating, most urgent first · R rotates · d shows all")
+		return s.styles.Title.Render("Due") + s.styles.Muted.Render(" · "+note+plural(len(s.shown), "secret needs", "secrets need")+" rotating, most urgent first · R rotates · d shows all")
 	case s.view == viewConflicts:
-		return s.styles.Title.Render("Conflicts") + s.styles.Muted.Render(" · "+plural(len(s.shown), "secret", "secrets")+" two clones changed at once · enter, then s settles one · c shows all")
+		return s.styles.Title.Render("Conflicts") + s.styles.Muted.Render(" · "+note+plural(len(s.shown), "secret", "secrets")+" two clones changed at once · enter, then s settles one · c shows all")
 	case s.view == viewExposed:
-		return s.styles.Title.Render("Exposed") + s.styles.Muted.Render(" · "+plural(len(s.shown), "secret", "secrets")+" a member who lost access could read · R rotates · e shows all")
+		return s.styles.Title.Render("Exposed") + s.styles.Muted.Render(" · "+note+plural(len(s.shown), "secret", "secrets")+" a member who lost access could read · R rotates · e shows all")
+	case s.byOwner:
+		head := "Owner " + s.ownerName()
+		return s.styles.Title.Render("Owner") + " " + s.styles.FilterText.Render(s.ownerName()) +
+			s.styles.Muted.Render(strings.TrimPrefix(fitHints(head, []string{fmt.Sprintf("%d of %d secrets", len(s.shown), len(s.all)),
+				"esc shows all", "o lists the owners"}, s.filterRoom()), head))
 	}
-	line := plural(len(s.shown), "secret", "secrets") + " · / to filter"
+	var hints []string
 	if n := s.counts[inventory.StatusConflict]; n > 0 {
-		line += fmt.Sprintf(" · c lists the %d in conflict", n)
+		hints = append(hints, fmt.Sprintf("c lists the %d in conflict", n))
 	}
 	if n := s.exposed; n > 0 {
-		line += fmt.Sprintf(" · e lists the %d exposed", n)
+		hints = append(hints, fmt.Sprintf("e lists the %d exposed", n))
 	}
-	return s.styles.Muted.Render(line)
+	hints = append(hints, "a audit", "o owners")
+	return s.styles.Muted.Render(fitHints(plural(len(s.shown), "secret", "secrets")+" · / to filter", hints, s.filterRoom()))
 }
 
 // The widths of the table's fixed columns; the path takes the rest.

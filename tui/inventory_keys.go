@@ -9,6 +9,7 @@ type inventoryKeys struct {
 	Reverse, Reload                         key.Binding
 	NextEnv, PrevEnv, New, Rotate, Due      key.Binding
 	Conflicts, Exposed, Sync                key.Binding
+	Audit, Owners                           key.Binding
 }
 
 func defaultInventoryKeys() inventoryKeys {
@@ -32,6 +33,8 @@ func defaultInventoryKeys() inventoryKeys {
 		Due:         key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "due")),
 		Conflicts:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "conflicts")),
 		Exposed:     key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "exposed")),
+		Audit:       key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "audit")),
+		Owners:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "owners")),
 		// Enabled once the store shows itself a Git store.
 		Sync: key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "sync"), key.WithDisabled()),
 	}
@@ -51,6 +54,8 @@ func (k inventoryKeys) FullHelp() [][]key.Binding {
 			described(k.Rotate, "rotate the secret (its runbook, step by step)"), described(k.Due, "due view: what needs rotating, in order"),
 			described(k.Conflicts, "conflicts view: what two clones changed at once"),
 			described(k.Exposed, "exposed view: what a member who lost access could read"),
+			described(k.Audit, "audit: who read and changed what, and when"),
+			described(k.Owners, "owners view: what each owner has overdue, due, exposed"),
 			described(k.Sync, "sync a Git store: fetch, merge, push")},
 	}
 }

@@ -1,0 +1,51 @@
+package tui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// auditKeys are the keys of the audit screen.
+type auditKeys struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Open, Back, Clear, Reload               key.Binding
+	Path, Member, Action, Since, Until      key.Binding
+}
+
+func defaultAuditKeys() auditKeys {
+	return auditKeys{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
+		Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "newest")),
+		Bottom:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "oldest")),
+		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		// Enabled while a filter is set: esc clears the filters first, as
+		// it clears the inventory's, and goes back the next time.
+		Clear:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear"), key.WithDisabled()),
+		Reload: key.NewBinding(key.WithKeys("ctrl+r"), key.WithHelp("ctrl+r", "reload")),
+		Path:   key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "path")),
+		Member: key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "member")),
+		Action: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "action")),
+		Since:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "since")),
+		Until:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "until")),
+	}
+}
+
+// ShortHelp is the footer: leaving, opening, and the filters.
+func (k auditKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Clear, k.Back, k.Open, k.Path, k.Member, k.Action, k.Since}
+}
+
+// FullHelp is every key, in columns, for the help screen.
+func (k auditKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{described(k.Open, "open the event's secret"), described(k.Back, "back to the inventory"), described(k.Clear, "clear the filters (then esc goes back)"),
+			described(k.Reload, "read the logs again now")},
+		{described(k.Path, "filter by a secret or a folder (prod/db)"),
+			described(k.Member, "filter by member (tab completes)"),
+			described(k.Action, "filter by action: read, set…, rotate, access (tab completes)"),
+			described(k.Since, "since an age (30d, 12h, 2w) or a date (2026-03-01)"),
+			described(k.Until, "until an age or a date (that day included)")},
+	}
+}
