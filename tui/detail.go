@@ -10,14 +10,16 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/themes"
 )
 
-// detailScreen shows one secret: metadata, versions, scope, deadline and
-// runbook, with the value masked until revealed.
+// detailScreen shows one secret: metadata, scope, deadline, its recent
+// events, its versions and what happened to each, and its runbook, with
+// the value masked until revealed.
 type detailScreen struct {
 	d         *deps
 	styles    *themes.Styles
@@ -35,6 +37,8 @@ type detailScreen struct {
 	revealedV int    // the version revealed
 	hidesAt   time.Time
 	deleted   bool // deleted from here: reloads no longer find it
+	events    detailEvents
+	eventsTop int // the line where the events start, which L scrolls to
 	view      viewport.Model
 	width     int
 	height    int
@@ -132,10 +136,24 @@ func (s *detailScreen) show(loaded detailLoadedMsg) {
 	s.hide()
 }
 
-// Init ends the "opening" that openDetail started: the secret is loaded.
+// Init ends the "opening" that openDetail started: the secret is loaded;
+// its events are read next.
 func (s *detailScreen) Init() tea.Cmd {
 	s.d.busy.stop()
-	return nil
+	return s.loadEvents()
+}
+
+// loadEvents reads the secret's events again, in a command.
+func (s *detailScreen) loadEvents() tea.Cmd {
+	return s.events.load(s.d.store, s.sec.Path)
+}
+
+func (s *detailScreen) eventsLoaded(msg secretEventsMsg) {
+	if msg.path != s.sec.Path || !s.events.take(msg) {
+		return
+	}
+	s.now = s.d.clock.now()
+	s.view.SetContent(s.content())
 }
 
 func (s *detailScreen) Keys() help.KeyMap { return s.keys }
@@ -186,7 +204,10 @@ func (s *detailScreen) Update(msg tea.Msg) tea.Cmd {
 		if s.deleted {
 			return nil
 		}
-		return s.reload()
+		return tea.Batch(s.reload(), s.loadEvents())
+	case secretEventsMsg:
+		s.eventsLoaded(msg)
+		return nil
 	case detailLoadedMsg:
 		return s.reloaded(msg)
 	case tea.KeyMsg:
@@ -235,6 +256,11 @@ func (s *detailScreen) updateKey(km tea.KeyMsg) tea.Cmd {
 		return openRotation(s.d, s.sec.Path)
 	case key.Matches(km, s.keys.CopyPath):
 		return s.copyPath()
+	case key.Matches(km, s.keys.Events):
+		s.events.all = !s.events.all
+		s.view.SetContent(s.content())
+		s.view.SetYOffset(s.eventsTop)
+		return nil
 	case key.Matches(km, s.keys.Approve) && s.keys.Approve.Enabled():
 		return s.d.withIdentity("approving", s.approve)
 	case key.Matches(km, s.keys.Runbook) && s.keys.Runbook.Enabled():
@@ -250,14 +276,16 @@ func (s *detailScreen) updateKey(km tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
+// reveal reads the value in a command, then the events, which now hold
+// the reveal, or its refusal.
 func (s *detailScreen) reveal(id *crypto.Identity) tea.Cmd {
-	st, act, path := s.d.store, s.d.act(), s.sec.Path
+	st, act, path, events := s.d.store, s.d.act(), s.sec.Path, s.loadEvents()
 	return func() tea.Msg {
 		value, v, err := st.ReadAs(inventory.ActionReveal, path, inventory.Selector{}, id, act)
 		if err != nil {
-			return flashMsg{text: workbenchWords(err), err: true}
+			return tea.BatchMsg{flashError(err), events}
 		}
-		return revealedMsg{path: path, version: v.Number, value: string(value)}
+		return tea.BatchMsg{func() tea.Msg { return revealedMsg{path: path, version: v.Number, value: string(value)} }, events}
 	}
 }
 
@@ -300,31 +328,39 @@ const (
 
 // copy copies the value in a command, which then starts the timer that
 // clears the clipboard: the timer runs even once this screen is closed.
+// The events are read again once the copy, or its refusal, is in the log.
 func (s *detailScreen) copy(id *crypto.Identity) tea.Cmd {
-	st, act, path, clip, after := s.d.store, s.d.act(), s.sec.Path, s.d.clipboard, s.d.clock.after
+	st, act, path, clip, after, events := s.d.store, s.d.act(), s.sec.Path, s.d.clipboard, s.d.clock.after, s.loadEvents()
 	return func() tea.Msg {
 		if clip.Clipboard == nil {
 			return flashMsg{text: "failed to copy: no clipboard", err: true}
 		}
 		value, _, err := st.ReadAs(inventory.ActionCopy, path, inventory.Selector{}, id, act)
 		if err != nil {
-			return flashMsg{text: workbenchWords(err), err: true}
+			return tea.BatchMsg{flashError(err), events}
 		}
-		sum := sha256.Sum256(value)
-		err = clip.Write(string(value))
-		clear(value)
-		if err != nil {
-			return flashMsg{text: workbenchWords(fmt.Errorf("failed to copy: %w", err)), err: true}
-		}
-		n := clip.copied(sum)
-		if viaTerminal(clip.Clipboard) {
-			return flashMsg{text: "copied through the terminal (OSC 52): cabinet cannot clear that clipboard, so clear it yourself once pasted"}
-		}
-		return tea.BatchMsg{
-			flash(fmt.Sprintf("copied; the clipboard is cleared in %s", copyFor)),
-			after(copyFor, func(time.Time) tea.Msg { return clearClipboard(clip, n) }),
-		}
+		return tea.BatchMsg{toClipboard(clip, value, after), events}
 	}
+}
+
+// toClipboard writes value to the clipboard and clears it; it runs in a
+// command. What it returns says how it went and, where cabinet can clear
+// the clipboard, starts the timer that does.
+func toClipboard(clip *copies, value []byte, after func(time.Duration, func(time.Time) tea.Msg) tea.Cmd) tea.Cmd {
+	sum := sha256.Sum256(value)
+	err := clip.Write(string(value))
+	clear(value)
+	if err != nil {
+		return flashError(fmt.Errorf("failed to copy: %w", err))
+	}
+	n := clip.copied(sum)
+	if viaTerminal(clip.Clipboard) {
+		return flash("copied through the terminal (OSC 52): cabinet cannot clear that clipboard, so clear it yourself once pasted")
+	}
+	return tea.Batch(
+		flash(fmt.Sprintf("copied; the clipboard is cleared in %s", copyFor)),
+		after(copyFor, func(time.Time) tea.Msg { return clearClipboard(clip, n) }),
+	)
 }
 
 // clearClipboard empties the clipboard if it still holds copy n (or if
@@ -409,10 +445,11 @@ func (s *detailScreen) content() string {
 	default:
 		field("value", st.Masked.Render("••••••••••••")+st.Muted.Render("   r reveal · c copy"))
 	}
-	b.WriteString("\n" + st.TableHeader.Render(fmt.Sprintf("%s %s %s %s", pad("VERSION", 8), pad("STATE", 9), pad("CREATED", 20), "AUTHOR")) + "\n")
-	for _, v := range sec.Versions {
-		fmt.Fprintf(&b, "%s %s %s %s\n", pad(fmt.Sprintf("v%d", v.Number), 8), pad(string(v.State), 9), pad(v.Created.UTC().Format("2006-01-02 15:04 UTC"), 20), printable(v.Author))
-	}
+	b.WriteString("\n")
+	s.eventsTop = strings.Count(b.String(), "\n")
+	s.writeEvents(&b)
+	b.WriteString("\n")
+	s.writeVersions(&b)
 	if sec.Rotation.Runbook != "" {
 		b.WriteString("\n" + st.Label.Render("runbook "+sec.Rotation.Runbook+" (runbooks/"+sec.Rotation.Runbook+".yaml)") + "\n")
 		if s.runbook != "" {
@@ -424,6 +461,84 @@ func (s *detailScreen) content() string {
 		}
 	}
 	return b.String()
+}
+
+// writeEvents writes the secret's recent events, newest first, or all of
+// them (L).
+func (s *detailScreen) writeEvents(b *strings.Builder) {
+	st, ev := s.styles, &s.events
+	switch {
+	case !ev.loaded:
+		b.WriteString(st.Label.Render("events") + st.Muted.Render("   reading the audit log…") + "\n")
+		return
+	case ev.msg.err != nil:
+		s.writeWrapped(b, st.Error, 0, 0, "failed to read the audit log: "+workbenchWords(ev.msg.err))
+		return
+	case len(ev.msg.events) == 0:
+		b.WriteString(st.Label.Render("events") + st.Muted.Render("   none in the audit log") + "\n")
+	case ev.all:
+		b.WriteString(st.Label.Render(fmt.Sprintf("all events (%d)", len(ev.msg.events))) + st.Muted.Render("   L shows the recent ones") + "\n")
+		for _, e := range ev.msg.events {
+			s.writeWrapped(b, s.outcomeStyle(e), 2, 20, fullText(e))
+		}
+	default:
+		s.writeRecent(b)
+	}
+	for _, name := range ev.msg.broken {
+		s.writeWrapped(b, st.Error, 0, 0, printable(name)+" does not verify: events may be missing or altered")
+	}
+}
+
+// writeRecent writes the recent events, a handful of lines.
+func (s *detailScreen) writeRecent(b *strings.Builder) {
+	events := s.events.msg.events
+	lines := recentEventLines(events)
+	shown, told := lines[:min(recentLines, len(lines))], 0
+	for _, l := range shown {
+		told += l.count
+	}
+	head := s.styles.Label.Render("recent events")
+	if told < len(events) {
+		head += s.styles.Muted.Render(fmt.Sprintf("   L lists all %d", len(events)))
+	}
+	b.WriteString(head + "\n")
+	for _, l := range shown {
+		s.writeWrapped(b, s.outcomeStyle(l.newest), 2, 4, recentText(l, s.now))
+	}
+}
+
+// outcomeStyle is the style of a line about e: an error's if e was
+// refused or failed.
+func (s *detailScreen) outcomeStyle(e inventory.Event) lipgloss.Style {
+	if e.Outcome != inventory.OutcomeOK {
+		return s.styles.Error
+	}
+	return s.styles.Value
+}
+
+// writeVersions writes the versions, each with what happened to it, and
+// the rotations rolled back.
+func (s *detailScreen) writeVersions(b *strings.Builder) {
+	st := s.styles
+	b.WriteString(st.TableHeader.Render(fmt.Sprintf("%s %s %s %s", pad("VERSION", 8), pad("STATE", 9), pad("CREATED", 20), "AUTHOR")) + "\n")
+	stories := versionStories(s.sec, s.events.msg.events)
+	turned := turns(stories)
+	for _, v := range stories {
+		fmt.Fprintf(b, "%s %s %s %s\n", pad(fmt.Sprintf("v%d", v.number), 8), pad(v.state, 9), pad(v.created.UTC().Format("2006-01-02 15:04 UTC"), 20), printable(v.author))
+		if text := storyText(v, turned[v.number], s.now); text != "" {
+			s.writeWrapped(b, st.Muted, 9, 9, text)
+		}
+	}
+}
+
+// writeWrapped writes text in style, wrapped to the screen's width, its
+// first line indented by first columns and the others by rest.
+func (s *detailScreen) writeWrapped(b *strings.Builder, style lipgloss.Style, first, rest int, text string) {
+	lines := strings.Split(wrapText(text, max(10, s.width-first)), "\n")
+	b.WriteString(strings.Repeat(" ", first) + style.Render(strings.TrimRight(lines[0], " ")) + "\n")
+	if len(lines) > 1 {
+		s.writeWrapped(b, style, rest, rest, strings.Join(lines[1:], " "))
+	}
 }
 
 // rotatingText says where a rotation in progress stands.

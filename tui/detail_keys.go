@@ -5,7 +5,7 @@ import "github.com/charmbracelet/bubbles/key"
 // detailKeys are the keys of a secret's detail screen.
 type detailKeys struct {
 	Back, Reveal, Copy, CopyPath, Edit, SetValue, Rotate, Approve, Runbook, Delete, Up, Down key.Binding
-	Settle                                                                                   key.Binding
+	Settle, Events                                                                           key.Binding
 }
 
 func defaultDetailKeys() detailKeys {
@@ -22,6 +22,7 @@ func defaultDetailKeys() detailKeys {
 		Delete:   key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "delete")),
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
+		Events:   key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "all events")),
 		// Enabled while the secret is in conflict.
 		Settle: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "settle the conflict"), key.WithDisabled()),
 	}
@@ -34,7 +35,10 @@ func (k detailKeys) ShortHelp() []key.Binding {
 }
 
 func (k detailKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Back, k.Up, k.Down, described(k.CopyPath, "copy the secret's path")}, {
+	return [][]key.Binding{{
+		k.Back, k.Up, k.Down, described(k.CopyPath, "copy the secret's path"),
+		described(k.Events, "all of the secret's events, or the recent ones"),
+	}, {
 		described(k.Reveal, "reveal or hide the value (hides itself after 30s)"),
 		described(k.Copy, "copy the value (cleared from the clipboard after 45s where cabinet can)"),
 		described(k.Edit, "edit owner, description, tags, policy, runbook"),
