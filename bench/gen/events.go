@@ -7,10 +7,13 @@ import (
 	mrand "math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"time"
 
+	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/inventory"
+	"github.com/cabinethq/cabinet/store"
 )
 
 // The people of a large store's audit history: the store's own member
@@ -26,6 +29,9 @@ const formerMembers = 2 // the last two of teammates
 // It writes the files directly: through Store.Audit, which locks the log
 // and reads its tail for each line, 100,000 lines take a minute.
 func (g *generated) writeEvents(n int, seed uint64, member string) error {
+	if err := g.addTeammates(member); err != nil {
+		return err
+	}
 	r := mrand.New(mrand.NewPCG(seed, 0x61756469)) // "audi"
 	people := append([]string{member}, teammates...)
 	byMember := map[string][]inventory.Event{}
@@ -36,8 +42,12 @@ func (g *generated) writeEvents(n int, seed uint64, member string) error {
 			who = member
 		}
 		sp := &g.specs[r.IntN(len(g.specs))]
+		span := 180 * day
+		if slices.Contains(teammates[len(teammates)-formerMembers:], who) {
+			span = 160 * day // until they left, 20 days ago
+		}
 		e := inventory.Event{
-			Time:  start.Add(time.Duration(r.Int64N(int64(180 * day)))),
+			Time:  start.Add(time.Duration(r.Int64N(int64(span)))),
 			Actor: who, Path: sp.path, Version: 1 + r.IntN(3), Outcome: inventory.OutcomeOK,
 		}
 		switch k := r.IntN(100); {
@@ -88,6 +98,21 @@ func appendChained(name string, events []inventory.Event) error {
 	}
 	if err := os.WriteFile(name, buf.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("writing %s: %w", name, err)
+	}
+	return nil
+}
+
+// addTeammates makes the teammates who have not left members of the store,
+// in no scope (nothing is re-encrypted), with keys made for the run.
+func (g *generated) addTeammates(member string) error {
+	for _, name := range teammates[:len(teammates)-formerMembers] {
+		key, err := crypto.GenerateIdentity()
+		if err != nil {
+			return err
+		}
+		if _, err := g.store.AddMember(name, key.Public, nil, g.id, store.Act{Actor: member, Now: g.now}); err != nil {
+			return err
+		}
 	}
 	return nil
 }
