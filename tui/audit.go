@@ -350,6 +350,8 @@ func (s *auditScreen) open() tea.Cmd {
 		return nil
 	case e.Path == "":
 		return flash(fmt.Sprintf("%s concerns no one secret: there is nothing to open", printable(e.Action)))
+	case e.Action == inventory.ActionScopeSet || strings.HasSuffix(e.Path, "/"):
+		return flash(fmt.Sprintf("%s concerns the folder %s, not one secret: there is nothing to open", printable(e.Action), printable(e.Path)))
 	case !s.inv.loading && !s.inv.has(e.Path):
 		return flash(s.gone(e.Path))
 	}
@@ -371,6 +373,8 @@ func (s *auditScreen) gone(path string) string {
 // edit opens the input of a filter, holding its text.
 func (s *auditScreen) edit(f auditField) tea.Cmd {
 	s.editing, s.before = f, s.query[f]
+	s.keys.typing = true
+	s.keys.Complete.SetEnabled(f == fieldMember || f == fieldAction)
 	s.input.Prompt, s.input.Placeholder = fieldPrompts[f], fieldHints[f]
 	s.input.SetValue(s.query[f])
 	s.input.CursorEnd()
@@ -424,7 +428,7 @@ func (s *auditScreen) typed() {
 
 func (s *auditScreen) stopEditing(text string) {
 	s.query[s.editing] = text
-	s.editing = noField
+	s.editing, s.keys.typing = noField, false
 	s.input.Blur()
 	s.refilter()
 }

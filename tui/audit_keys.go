@@ -7,6 +7,9 @@ type auditKeys struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	Open, Back, Clear, Reload               key.Binding
 	Path, Member, Action, Since, Until      key.Binding
+	// While a filter is typed: the footer says these.
+	Keep, Cancel, Complete key.Binding
+	typing                 bool
 }
 
 func defaultAuditKeys() auditKeys {
@@ -28,11 +31,20 @@ func defaultAuditKeys() auditKeys {
 		Action: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "action")),
 		Since:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "since")),
 		Until:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "until")),
+		Keep:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		// Enabled for the member and action filters, which have names to
+		// complete.
+		Complete: key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "complete"), key.WithDisabled()),
 	}
 }
 
-// ShortHelp is the footer: leaving, opening, and the filters.
+// ShortHelp is the footer: leaving, opening, and the filters; while a
+// filter is typed, how to keep it or leave it as it was.
 func (k auditKeys) ShortHelp() []key.Binding {
+	if k.typing {
+		return []key.Binding{k.Keep, k.Cancel, k.Complete}
+	}
 	return []key.Binding{k.Clear, k.Back, k.Open, k.Path, k.Member, k.Action, k.Since}
 }
 

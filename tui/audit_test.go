@@ -184,6 +184,9 @@ func TestAuditFilterThatDoesNotRead(t *testing.T) {
 	h.keys("a", "s")
 	h.typeText("2")
 	h.wantOnScreen("since: 2", "does not read yet: an age (30d, 12h, 2w) or a date")
+	if got := h.footer(); !strings.HasPrefix(got, "enter keep • esc cancel") || strings.Contains(got, "complete") {
+		t.Fatalf("the footer while since is typed: %s", got)
+	}
 	if got := len(h.timelineRows()); got != 9 {
 		t.Fatalf("a since of 2 filters to %d events", got)
 	}
@@ -207,7 +210,11 @@ func TestAuditFilterThatDoesNotRead(t *testing.T) {
 	if got := h.timeline().input.Value(); got != "rotate" {
 		t.Fatalf("tab completed rotat to %q", got)
 	}
-	h.keys("enter", "m", "tab")
+	h.keys("enter", "m")
+	if got := h.footer(); got != "enter keep • esc cancel • tab complete" {
+		t.Fatalf("the footer while a member is typed: %s", got)
+	}
+	h.keys("tab")
 	if got := h.timeline().input.Value(); got != "alice" {
 		t.Fatalf("tab in the member filter gave %q", got)
 	}
@@ -220,7 +227,9 @@ func TestAuditFilterThatDoesNotRead(t *testing.T) {
 // Enter opens the event's secret; esc comes back to the timeline as it
 // was. An event about no secret, or about one removed since, says so.
 func TestAuditEnterOpensTheEventsSecret(t *testing.T) {
-	h := startHarness(t, 120, 30, timelineStore(), nil)
+	st := timelineStore()
+	st.logs[2].Events = append(st.logs[2].Events, timelineEvent(500, "carol", inventory.ActionScopeSet, "stg/kafka/", 0, inventory.OutcomeOK, "alice, bob"))
+	h := startHarness(t, 120, 30, st, nil)
 	h.keys("a", "/")
 	h.typeText("prod/kafka")
 	h.keys("enter", "j", "enter")
@@ -245,6 +254,10 @@ func TestAuditEnterOpensTheEventsSecret(t *testing.T) {
 	}
 	h.keys("j", "j", "enter") // alice added carol
 	if got := h.footer(); !strings.Contains(got, "member-add concerns no one secret: there is nothing to open") {
+		t.Fatalf("footer: %s", got)
+	}
+	h.keys("G", "enter") // carol set the scope of a folder
+	if got := h.footer(); !strings.Contains(got, "scope-set concerns the folder stg/kafka/, not one secret") {
 		t.Fatalf("footer: %s", got)
 	}
 }

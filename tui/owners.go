@@ -247,13 +247,18 @@ var ownerColumns = []struct {
 	width int
 }{{"EXPOSED", 8}, {"OVERDUE", 8}, {"DUE", 5}, {"NO POLICY", 10}, {"TOTAL", 7}}
 
-// ownerWidth is the owner column's width at screen width w.
-func ownerWidth(w int) int {
+// ownerWidth is the owner column's width at screen width w: as wide as the
+// longest name, and no wider than 40 cells or the screen leaves room for.
+func (s *ownersScreen) ownerWidth(w int) int {
+	longest := len("all owners")
+	for _, o := range s.owners {
+		longest = max(longest, runewidth.StringWidth(o.owner))
+	}
 	fixed := colCursor
 	for _, c := range ownerColumns {
 		fixed += c.width
 	}
-	return max(8, min(40, w-fixed))
+	return max(8, min(longest, 40, w-fixed))
 }
 
 func (s *ownersScreen) View() string {
@@ -266,7 +271,7 @@ func (s *ownersScreen) View() string {
 	case len(s.owners) == 0:
 		return title + "\n" + st.Muted.Render("No secrets yet.")
 	}
-	w := ownerWidth(s.width)
+	w := s.ownerWidth(s.width)
 	header := strings.Repeat(" ", colCursor) + pad("OWNER", w)
 	for _, c := range ownerColumns {
 		header += fmt.Sprintf("%*s", c.width, c.title)

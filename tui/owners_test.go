@@ -55,11 +55,11 @@ func TestOwnersViewFiltersTheInventoryToAnOwner(t *testing.T) {
 	}
 	h.wantOnScreen(
 		"Owners · 5 owners, worst first · enter shows an owner's secrets",
-		"  OWNER                                    EXPOSED OVERDUE  DUE NO POLICY  TOTAL",
-		"▸ data-platform                                  1       1    1         0      3",
-		"  payments                                       0       2    0         0      2",
-		"  (no owner)                                     0       0    0         0      1",
-		"  all owners                                     1       3    1         1      8",
+		"  OWNER         EXPOSED OVERDUE  DUE NO POLICY  TOTAL",
+		"▸ data-platform       1       1    1         0      3",
+		"  payments            0       2    0         0      2",
+		"  (no owner)          0       0    0         0      1",
+		"  all owners          1       3    1         1      8",
 		"esc back • enter show the owner's secrets",
 	)
 	h.keys("j", "enter")
@@ -103,7 +103,7 @@ func TestOwnersViewFollowsTheInventory(t *testing.T) {
 	if o := h.owners().selected(); o == nil || o.owner != "payments" {
 		t.Fatalf("the reload moved the cursor to %+v", o)
 	}
-	h.wantOnScreen("▸ payments                                       0       2    0         1      3")
+	h.wantOnScreen("▸ payments            0       2    0         1      3")
 	h.keys("esc")
 	if h.owners() != nil {
 		t.Fatal("esc did not close the owners view")
