@@ -50,7 +50,7 @@ const (
 var demoSecrets = []demoSecret{
 	// prod: alice and the etl-prod job identity.
 	{path: "prod/warehouse/etl-password", owner: "data-platform", description: "Password of etl_service, the nightly ETL's login to the warehouse",
-		tags: []string{"warehouse", "etl"}, every: "90d", runbook: "db-password", value: demoGen(32, "alnum"), days: []int{250, 160, 70}, pending: 3}, // rotating
+		tags: []string{"warehouse", "etl"}, every: "90d", runbook: "db-password", value: demoGen(32, "alnum"), days: []int{250, 160}, pending: 3}, // rotated 70 days ago; rotating
 	{path: "prod/warehouse/dbt-password", owner: "analytics", description: "dbt Cloud's login to the warehouse (transform jobs)",
 		tags: []string{"warehouse", "dbt"}, every: "90d", runbook: "db-password", value: demoGen(32, "alnum"), days: []int{190, 97}}, // overdue
 	{path: "prod/warehouse/readonly-password", owner: "analytics", description: "Read-only login used by dashboards and ad-hoc queries",
@@ -96,7 +96,7 @@ var demoSecrets = []demoSecret{
 	{path: "stg/postgres/orders-password", owner: "payments", description: "Login of the CDC connector to the staging orders database",
 		tags: []string{"postgres", "cdc"}, every: "90d", runbook: "db-password", value: demoGen(32, "alnum"), days: []int{100}}, // overdue
 	{path: "stg/kafka/sasl-password", owner: "data-platform", description: "SASL/SCRAM password of the staging Kafka cluster",
-		tags: []string{"kafka", "streaming"}, every: "90d", runbook: "kafka-credentials", by: "bob", value: demoGen(40, "alnum"), days: []int{150, 60}}, // exposed
+		tags: []string{"kafka", "streaming"}, every: "90d", runbook: "kafka-credentials", by: "bob", value: demoGen(40, "alnum"), days: []int{150}}, // rotated 60 days ago; exposed
 	{path: "stg/kafka/schema-registry-token", owner: "data-platform", description: "API token of the staging schema registry",
 		tags: []string{"kafka", "streaming"}, every: "180d", by: "dave", value: demoGen(48, "hex"), days: []int{45}}, // exposed
 	{path: "stg/s3/access-key", owner: "data-platform", description: "AWS access key ID of the staging lake-writer",
@@ -104,7 +104,7 @@ var demoSecrets = []demoSecret{
 	{path: "stg/s3/secret-key", owner: "data-platform", description: "AWS secret access key of the staging lake-writer",
 		tags: []string{"aws", "lake"}, every: "90d", by: "bob", value: demoGen(40, "alnum"), days: []int{30}}, // ok
 	{path: "stg/partner/stripe-api-key", owner: "payments", description: "Stripe test-mode key of the revenue sync",
-		tags: []string{"partner", "stripe"}, every: "180d", runbook: "stripe-api-key", value: demoPrefixed("rk_test_", 32, "alnum"), days: []int{170}}, // due
+		tags: []string{"partner", "stripe"}, every: "180d", runbook: "stripe-api-key", value: demoPrefixed("rk_test_", 32, "alnum"), days: []int{350}}, // rotated 170 days ago; due
 	{path: "stg/partner/segment-write-key", owner: "growth", description: "Segment write key of the staging event collector",
 		tags: []string{"partner", "events"}, every: "90d", value: demoGen(32, "alnum"), days: []int{230, 110}}, // overdue
 	{path: "stg/airflow/fernet-key", owner: "data-platform", description: "Fernet key of the staging Airflow",
@@ -138,10 +138,11 @@ var demoSecrets = []demoSecret{
 // Seed builds the sample inventory of `cabinet demo` in dir, an empty
 // folder that the caller made and deletes, and returns it opened, with the
 // demo user's identity. The identity is generated in memory: it never
-// touches the keyring or the disk. Everything goes through the store's own
-// code, with the clock set back, so that versions, exposures and the audit
-// log look lived-in; the statuses are computed against now. Only the values
-// and the keys are random.
+// touches the keyring or the disk. Everything goes through the store's and
+// the rotation engine's own code, with the clock set back, so that versions,
+// exposures and the audit log (reads by the team, rotations, one failed, one
+// approved) look lived-in; the statuses are computed against now. Only the
+// values and the keys are random.
 func Seed(dir string, now time.Time) (*store.Store, *crypto.Identity, error) {
 	gen, err := crypto.GenerateIdentity()
 	if err != nil {
@@ -151,13 +152,19 @@ func Seed(dir string, now time.Time) (*store.Store, *crypto.Identity, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	// The teammates' identities read and rotate in the history; they are
+	// dropped with the seed.
 	teammates := map[string]string{}
+	ids := map[string]*crypto.Identity{demoUser: id}
 	for _, name := range []string{"bob", "carol", "etl-prod", "dave"} {
 		g, err := crypto.GenerateIdentity()
 		if err != nil {
 			return nil, nil, err
 		}
-		teammates[name] = g.Public // their secret keys are dropped at once
+		teammates[name] = g.Public
+		if ids[name], err = crypto.ParseIdentity(g.Secret, name); err != nil {
+			return nil, nil, err
+		}
 	}
 	s, err := store.Init(dir, demoUser, id.PublicKeys()[0])
 	if err != nil {
@@ -262,6 +269,8 @@ func Seed(dir string, now time.Time) (*store.Store, *crypto.Identity, error) {
 		}
 	}
 
+	addHistory(s, ids, add, daysAgo)
+
 	sort.SliceStable(steps, func(i, j int) bool { return steps[i].at.Before(steps[j].at) })
 	for _, st := range steps {
 		if err := st.do(store.Act{Actor: st.actor, Now: st.at}); err != nil {
@@ -276,6 +285,39 @@ type demoStep struct {
 	at    time.Time
 	actor string
 	do    func(store.Act) error
+}
+
+// addHistory adds the members' reads and the rotations to the steps.
+func addHistory(s *store.Store, ids map[string]*crypto.Identity, add func(time.Time, string, func(store.Act) error), daysAgo func(int, time.Duration) time.Time) {
+	for i, r := range demoReads {
+		for j, days := range r.days {
+			// Spread over the day, so that no two reads share a time.
+			at := daysAgo(days, time.Duration(9+(i*3+j*5)%8)).Add(-time.Duration(i*11%60) * time.Minute)
+			add(at, r.by, func(act store.Act) error { return seedRead(s, r, ids[r.by], act) })
+		}
+	}
+	for _, r := range demoRotations {
+		run := &rotationRun{s: s, ids: ids, r: r, value: valueOf(r.path)}
+		start := daysAgo(r.days, 6)
+		add(start, r.by, run.start)
+		switch {
+		case r.approver != "":
+			add(start.Add(2*time.Hour), r.approver, run.approve)
+			add(start.Add(3*time.Hour), r.by, run.resume)
+		case r.finisher != "":
+			add(start.Add(22*time.Hour), r.finisher, run.resume)
+		}
+	}
+}
+
+// valueOf makes the values of path, as demoSecrets says.
+func valueOf(path string) func() ([]byte, error) {
+	for _, d := range demoSecrets {
+		if d.path == path {
+			return d.value
+		}
+	}
+	return func() ([]byte, error) { return nil, fmt.Errorf("%s is not a secret of the demo", path) }
 }
 
 // seedNoValue registers a secret whose value is still to come.

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -217,7 +218,7 @@ func checkDemoAuditOrder(t *testing.T, dir string) {
 }
 
 // TestDemoSeedDeterministic checks that two demos seeded at the same time
-// differ only in their keys and values.
+// differ only in their keys and values: their audit logs are the same.
 func TestDemoSeedDeterministic(t *testing.T) {
 	describe := func() string {
 		dir := t.TempDir()
@@ -240,9 +241,102 @@ func TestDemoSeedDeterministic(t *testing.T) {
 			}
 			b.Write(data)
 		}
+		// The audit log too, line for line: the same events at the same
+		// times chain to the same hashes.
+		names, err := filepath.Glob(filepath.Join(dir, "audit", "*.jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range names {
+			data, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.WriteString(filepath.Base(name) + "\n")
+			b.Write(data)
+		}
 		return b.String()
 	}
 	if a, b := describe(), describe(); a != b {
 		t.Errorf("two seeds differ:\n%s\n---\n%s", a, b)
+	}
+}
+
+// The demo's audit history is worth looking at, and holds together: every
+// log verifies; several members read over the past weeks, one of them
+// since removed, and one was denied; a rotation failed and was rolled
+// back; one waited for an approval by someone else before its promote.
+func TestDemoAuditHistory(t *testing.T) {
+	s, _, err := Seed(t.TempDir(), seedTestNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs, err := s.AuditLogs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range logs {
+		if len(l.Check.Problems) > 0 || l.Check.Lines != len(l.Events) {
+			t.Errorf("%s: %d lines, %d events, problems %v", l.Name, l.Check.Lines, len(l.Events), l.Check.Problems)
+		}
+	}
+	events := store.Picked(logs, inventory.Filter{})
+
+	readers := map[string]bool{}
+	for _, e := range store.Picked(logs, inventory.Filter{Actions: []string{"access"}, Since: seedTestNow.AddDate(0, 0, -30)}) {
+		if e.Outcome == inventory.OutcomeOK {
+			readers[e.Actor] = true
+		}
+	}
+	if got := slices.Sorted(maps.Keys(readers)); !slices.Equal(got, []string{"alice", "bob", "carol", "dave", "etl-prod"}) {
+		t.Errorf("read in the last 30 days: %v", got)
+	}
+	if _, member := s.Recipients.Members["dave"]; member {
+		t.Error("dave is still a member")
+	}
+	if !slices.ContainsFunc(events, func(e inventory.Event) bool {
+		return e.Actor == "carol" && e.Action == inventory.ActionRead && e.Outcome == inventory.OutcomeDenied
+	}) {
+		t.Error("no denied read")
+	}
+	checkFailedRotation(t, s, events, "prod/warehouse/dbt-password")
+	checkApprovedRotation(t, events, "stg/partner/stripe-api-key")
+}
+
+// checkFailedRotation checks that the last rotation of path failed at a
+// step, was rolled back, and left the current value as it was.
+func checkFailedRotation(t *testing.T, s *store.Store, events []inventory.Event, path string) {
+	t.Helper()
+	var got []string // newest first
+	for _, e := range events {
+		if e.Path == path && strings.HasPrefix(e.Action, "rotate-") {
+			got = append(got, e.Action+" "+e.Outcome)
+		}
+	}
+	if len(got) < 3 || got[0] != "rotate-rollback ok" || !slices.Contains(got, "rotate-step failed") || got[len(got)-1] != "rotate-start ok" {
+		t.Errorf("%s's rotation, newest first: %v", path, got)
+	}
+	sec, err := s.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cur := sec.CurrentVersion(); cur == nil || cur.Number != 2 || len(sec.Versions) != 2 || sec.Rotating != nil {
+		t.Errorf("%s after the rollback: %+v", path, sec.Versions)
+	}
+}
+
+// checkApprovedRotation checks that path's rotation was approved by
+// another member than its starter, then promoted and finished.
+func checkApprovedRotation(t *testing.T, events []inventory.Event, path string) {
+	t.Helper()
+	var got []string // oldest first
+	for i := len(events) - 1; i >= 0; i-- {
+		if e := events[i]; e.Path == path && e.Action != inventory.ActionRotateStep && strings.HasPrefix(e.Action, "rotate-") {
+			got = append(got, e.Actor+" "+e.Action)
+		}
+	}
+	want := []string{"bob rotate-start", "alice rotate-approve", "bob rotate-promote", "bob rotate-finish"}
+	if !slices.Equal(got, want) {
+		t.Errorf("%s's rotation: %v, want %v", path, got, want)
 	}
 }
