@@ -38,9 +38,9 @@ type auditScreen struct {
 	editing auditField // the filter being typed, or noField
 	before  string     // its text before the edit, which esc puts back
 	input   textinput.Model
-	cursor  int                          // index into shown
-	offset  int                          // first shown event on screen
-	widest  struct{ member, action int } // the longest names of the events, for the columns
+	cursor  int // index into shown
+	offset  int // first shown event on screen
+	widest  widest
 	stamp   string
 	seq     int // counts loads: the answer of an older one is dropped
 	loaded  bool
@@ -134,12 +134,13 @@ type (
 	// auditLoadedMsg is every member's log, read and checked, and its
 	// events newest first.
 	auditLoadedMsg struct {
-		s     *auditScreen
-		seq   int
-		logs  []store.AuditLog
-		all   []inventory.Event
-		stamp string
-		err   error
+		s      *auditScreen
+		seq    int
+		logs   []store.AuditLog
+		all    []inventory.Event
+		widest widest
+		stamp  string
+		err    error
 	}
 	// auditLookedMsg is the logs' stamp, looked at on the live watch's
 	// tick.
@@ -160,8 +161,25 @@ func (s *auditScreen) load() tea.Cmd {
 		if err != nil {
 			return auditLoadedMsg{s: s, seq: seq, err: err}
 		}
-		return auditLoadedMsg{s: s, seq: seq, logs: logs, all: store.Picked(logs, inventory.Filter{}), stamp: stamp}
+		all := store.Picked(logs, inventory.Filter{})
+		return auditLoadedMsg{s: s, seq: seq, logs: logs, all: all, widest: widestOf(all), stamp: stamp}
 	}
+}
+
+// widest is the longest member's and action's names of a timeline, for its
+// columns.
+type widest struct{ member, action int }
+
+// widestOf measures events in the command that read them: on 100,000
+// events it takes a few milliseconds, which Update would spend on them
+// at every reload.
+func widestOf(events []inventory.Event) widest {
+	var w widest
+	for i := range events {
+		w.member = max(w.member, runewidth.StringWidth(printable(events[i].Actor)))
+		w.action = max(w.action, runewidth.StringWidth(printable(events[i].Action)))
+	}
+	return w
 }
 
 // auditStamp is the size and time of each log in the store in dir: a line
@@ -224,12 +242,7 @@ func (s *auditScreen) loadedLogs(msg auditLoadedMsg) tea.Cmd {
 	if msg.err != nil {
 		return flashError(msg.err)
 	}
-	s.keepSelection(func() { s.logs, s.all, s.stamp = msg.logs, msg.all, msg.stamp })
-	s.widest.member, s.widest.action = 0, 0
-	for i := range s.all {
-		s.widest.member = max(s.widest.member, runewidth.StringWidth(printable(s.all[i].Actor)))
-		s.widest.action = max(s.widest.action, runewidth.StringWidth(printable(s.all[i].Action)))
-	}
+	s.keepSelection(func() { s.logs, s.all, s.stamp, s.widest = msg.logs, msg.all, msg.stamp, msg.widest })
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/store"
+	"github.com/cabinethq/cabinet/themes"
 )
 
 // timelineEvent is an event hours before testNow.
@@ -422,4 +423,37 @@ func TestAuditEscapesWhatTheLogHolds(t *testing.T) {
 		t.Fatalf("the audit screen holds raw control characters: %q", view)
 	}
 	h.wantOnScreen(`alice\x…`, `read\x07`, `prod/db/\x1b]52;c;aGk=\x07`, `why\x1b[H`, `bad \x1b[2J line`)
+}
+
+// BenchmarkAuditFilterKeystroke: a key typed into the path filter of a
+// timeline of 100,000 events, as Update handles it (the events are
+// matched again, in the order they are shown).
+func BenchmarkAuditFilterKeystroke(b *testing.B) {
+	events := make([]inventory.Event, 100_000)
+	for i := range events {
+		events[i] = inventory.Event{Time: testNow.Add(-time.Duration(i) * time.Minute), Actor: fmt.Sprintf("member-%d", i%20),
+			Action: inventory.ActionRead, Path: fmt.Sprintf("prod/app-%d/key-%d", i%500, i%7), Version: 1, Outcome: inventory.OutcomeOK}
+	}
+	st := &memStore{logs: []store.AuditLog{{Member: "many", Name: "audit/many.jsonl", Events: events, Check: inventory.LogCheck{Lines: len(events)}}}}
+	d := &deps{store: st, clock: clock{now: func() time.Time { return testNow }}, styles: ptr(themes.Plain()), busy: &activity{}}
+	s := newAuditScreen(d, newInventoryScreen(d))
+	s.SetSize(80, 22)
+	s.Update(s.load()())
+	s.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/")})
+	for _, r := range "prod/app-1" {
+		s.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		r := []rune("0")
+		if i%2 == 1 {
+			r = nil
+		}
+		if r == nil {
+			s.Update(tea.KeyMsg{Type: tea.KeyBackspace})
+		} else {
+			s.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: r})
+		}
+		_ = s.View()
+	}
 }
