@@ -23,6 +23,9 @@ import (
 type demoRead struct {
 	by, action, path string
 	days             []int
+	// nightly reads at the same time each day, as a scheduled job does;
+	// the others are spread over the day.
+	nightly bool
 }
 
 // nights are the days 1 to n before now: a nightly job's.
@@ -38,10 +41,10 @@ func nights(n int) []int {
 // night, the team now and then, dave until he left, and carol once where
 // her scope does not reach.
 var demoReads = []demoRead{
-	{by: "etl-prod", action: inventory.ActionRead, path: "prod/warehouse/etl-password", days: nights(14)},
-	{by: "etl-prod", action: inventory.ActionRead, path: "prod/kafka/sasl-password", days: nights(14)},
-	{by: "etl-prod", action: inventory.ActionRead, path: "prod/s3/access-key", days: nights(7)},
-	{by: "etl-prod", action: inventory.ActionRead, path: "prod/s3/secret-key", days: nights(7)},
+	{by: "etl-prod", action: inventory.ActionRead, path: "prod/warehouse/etl-password", days: nights(14), nightly: true},
+	{by: "etl-prod", action: inventory.ActionRead, path: "prod/kafka/sasl-password", days: nights(14), nightly: true},
+	{by: "etl-prod", action: inventory.ActionRead, path: "prod/s3/access-key", days: nights(7), nightly: true},
+	{by: "etl-prod", action: inventory.ActionRead, path: "prod/s3/secret-key", days: nights(7), nightly: true},
 
 	{by: demoUser, action: inventory.ActionRead, path: "prod/warehouse/etl-password", days: []int{30, 9}},
 	{by: demoUser, action: inventory.ActionReveal, path: "prod/warehouse/dbt-password", days: []int{12, 7}},

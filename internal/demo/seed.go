@@ -293,6 +293,9 @@ func addHistory(s *store.Store, ids map[string]*crypto.Identity, add func(time.T
 		for j, days := range r.days {
 			// Spread over the day, so that no two reads share a time.
 			at := daysAgo(days, time.Duration(9+(i*3+j*5)%8)).Add(-time.Duration(i*11%60) * time.Minute)
+			if r.nightly {
+				at = daysAgo(days, 7).Add(time.Duration(i) * time.Minute)
+			}
 			add(at, r.by, func(act store.Act) error { return seedRead(s, r, ids[r.by], act) })
 		}
 	}
