@@ -502,7 +502,16 @@ func (s *auditScreen) clampCursor() {
 // line, the chain's lines, the column titles and the selected event's
 // line.
 func (s *auditScreen) listHeight() int {
-	return max(1, s.height-3-len(s.chainLines()))
+	return max(1, s.height-2-s.selectedRoom()-len(s.chainLines()))
+}
+
+// selectedRoom is the lines the selected event's line may wrap to: two
+// where the screen is tall enough, so that why a step failed shows whole.
+func (s *auditScreen) selectedRoom() int {
+	if s.height >= 16 {
+		return 2
+	}
+	return 1
 }
 
 func (s *auditScreen) View() string {
@@ -820,7 +829,8 @@ func isASCII(s string) bool {
 }
 
 // selectedLine is the selected event whole: its time to the second, its
-// secret and version, and its detail (why a step failed).
+// secret and version, and its detail (why a step failed), wrapped to the
+// lines it has room for.
 func (s *auditScreen) selectedLine(loc *time.Location) string {
 	e := s.selected()
 	if e == nil {
@@ -837,5 +847,9 @@ func (s *auditScreen) selectedLine(loc *time.Location) string {
 	if e.Detail != "" {
 		parts = append(parts, printable(e.Detail))
 	}
-	return s.styles.Muted.Render(cut(strings.Join(parts, " · "), s.width))
+	lines := strings.Split(wrapText(strings.Join(parts, " · "), s.width), "\n")
+	if room := s.selectedRoom(); len(lines) > room {
+		lines = append(lines[:room-1], cut(strings.Join(lines[room-1:], " "), s.width))
+	}
+	return s.styles.Muted.Render(strings.Join(lines, "\n"))
 }

@@ -457,3 +457,18 @@ func BenchmarkAuditFilterKeystroke(b *testing.B) {
 		_ = s.View()
 	}
 }
+
+// Why a step failed shows whole under the timeline, wrapped to a second
+// line at 80 columns; on the smallest screen it is cut to one.
+func TestAuditShowsTheSelectedEventsDetailWhole(t *testing.T) {
+	st := timelineStore()
+	why := "step 2 validate with a read-only login: psql: FATAL: password authentication failed for user etl_service (exit status 2)"
+	st.logs[0].Events = append(st.logs[0].Events, timelineEvent(0, "alice", inventory.ActionRotateStep, "prod/db/password", 2, inventory.OutcomeFailed, why))
+	h := startHarness(t, 80, 24, st, nil)
+	h.keys("a")
+	h.wantOnScreen("2026-11-23 12:00:00 UTC · prod/db/password v2 · step 2 validate with a read-only\nlogin: psql: FATAL: password authentication failed for user etl_service (exit s…")
+	fitsIn(t, h.m.View(), 80, 24)
+	h.send(tea.WindowSizeMsg{Width: 60, Height: 12})
+	h.wantOnScreen("2026-11-23 12:00:00 UTC · prod/db/password v2 · step 2 vali…")
+	fitsIn(t, h.m.View(), 60, 12)
+}
