@@ -608,12 +608,28 @@ func (s *auditScreen) chainLines() []string {
 	if len(lines) <= room {
 		return lines
 	}
-	broken, torn := s.problemCounts()
-	count := s.styles.Muted.Render(fmt.Sprintf("%d logs: %d verify, %d tampered, %d cut short", len(s.logs), len(s.logs)-broken-torn, broken, torn))
+	count := s.logCount()
 	if room == 1 && len(short) > 0 {
 		return []string{ansi.Truncate(short[0]+"  "+count, s.width, "…")}
 	}
 	return append(lines[:room-1], ansi.Truncate(count, s.width, "…"))
+}
+
+// logCount sums the logs up in one line: "✓ all 5 logs verify", or "5
+// logs: 3 verify, 1 tampered, 1 cut short".
+func (s *auditScreen) logCount() string {
+	broken, torn := s.problemCounts()
+	if broken+torn == 0 {
+		return s.styles.Status(inventory.StatusOK).Render("✓ ") + s.styles.Muted.Render(fmt.Sprintf("all %d logs verify", len(s.logs)))
+	}
+	parts := []string{fmt.Sprintf("%d logs: %d verify", len(s.logs), len(s.logs)-broken-torn)}
+	if broken > 0 {
+		parts = append(parts, fmt.Sprintf("%d tampered", broken))
+	}
+	if torn > 0 {
+		parts = append(parts, fmt.Sprintf("%d cut short", torn))
+	}
+	return s.styles.Muted.Render(strings.Join(parts, ", "))
 }
 
 // chainRoom is how many lines the chain's state may take: the rest is the
@@ -715,13 +731,17 @@ const auditPathAtMost = 32
 
 // layoutAuditColumns fits the columns to width: the member's and the
 // action's as wide as the longest there is (member, action), at most 8 and
-// 15; on a narrow screen the time loses its year and the version goes, so
-// that the path keeps room; on a wide one the details get a column.
+// 15; on a narrow screen the time loses its year and the version goes,
+// then the time of day, so that the path keeps room; on a wide one the
+// details get a column.
 func layoutAuditColumns(width, member, action int) auditColumns {
 	c := auditColumns{when: 16, whenLayout: "2006-01-02 15:04", member: min(max(member, len("MEMBER")), 8),
 		action: min(max(action, len("ACTION")), 15), version: 4, outcome: 7}
 	if width-c.fixed() < 20 {
 		c.when, c.whenLayout, c.version = 11, "01-02 15:04", 0
+	}
+	if width-c.fixed() < 16 { // the time of day goes too: the selected event's line has it
+		c.when, c.whenLayout = 5, "01-02"
 	}
 	c.path = max(8, width-c.fixed())
 	if rest := c.path - auditPathAtMost - 1; rest >= 12 {

@@ -472,3 +472,21 @@ func TestAuditShowsTheSelectedEventsDetailWhole(t *testing.T) {
 	h.wantOnScreen("2026-11-23 12:00:00 UTC · prod/db/password v2 · step 2 vali…")
 	fitsIn(t, h.m.View(), 60, 12)
 }
+
+// On the smallest screen, with long member and action names, the time of
+// day goes before the path gets too short to read, and logs that all
+// verify are summed up in one line.
+func TestAuditOnTheSmallestScreenWithLongNames(t *testing.T) {
+	var logs []store.AuditLog
+	for i, member := range []string{"alice", "bob", "carol", "dave", "etl-prod"} {
+		logs = append(logs, store.AuditLog{Member: member, Check: inventory.LogCheck{Lines: 10 * (i + 1)}, Events: []inventory.Event{
+			timelineEvent(i+1, member, inventory.ActionRotateRollback, "prod/warehouse/etl-password", 3, inventory.OutcomeOK, ""),
+		}})
+	}
+	h := startHarness(t, 60, 12, &memStore{logs: logs}, nil)
+	h.keys("a")
+	h.wantOnScreen("✓ all 5 logs verify", "▸ 11-23 alice    rotate-rollback ", "/etl-password ok")
+	fitsIn(t, h.m.View(), 60, 12)
+	h.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.wantOnScreen("✓ alice 10 lines  ✓ bob 20 lines  ✓ carol 30 lines  ✓ dave 40 lines", "▸ 2026-11-23 11:00 alice")
+}
