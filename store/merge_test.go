@@ -229,19 +229,29 @@ scopes:
 
 func TestMergeFileAuditLog(t *testing.T) {
 	t.Parallel()
-	line := func(sec, action string) string {
-		return `{"time":"2026-03-02T09:00:0` + sec + `Z","actor":"alice","action":"` + action + `","path":"prod/x","version":1,"outcome":"ok","prev":""}` + "\n"
+	line := func(sec, action, after string) string {
+		prev := ""
+		if after != "" {
+			prev = inventory.ChainHash([]byte(strings.TrimSuffix(after, "\n")))
+		}
+		return `{"time":"2026-03-02T09:00:0` + sec + `Z","actor":"alice","action":"` + action + `","path":"prod/x","version":1,"outcome":"ok","prev":"` + prev + `"}` + "\n"
 	}
-	base := line("1", "set")
-	ours, theirs := base+line("3", "read"), base+line("2", "read")
+	base := line("1", "set", "")
+	ours, theirs := base+line("3", "read", base), base+line("2", "read", base)
 	res, err := MergeFile("audit/alice.jsonl", []byte(base), []byte(ours), []byte(theirs))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := base + line("2", "read") + line("3", "read"); string(res.Data) != want {
-		t.Errorf("merged log:\n%s\nwant:\n%s", res.Data, want)
+	// Both sides' lines by time, then the join of the side that does not
+	// end the log; the merged log verifies.
+	if want := base + line("2", "read", base) + line("3", "read", base); !strings.HasPrefix(string(res.Data), want) ||
+		strings.Count(string(res.Data), "\n") != 4 || !strings.Contains(string(res.Data), `"action":"join"`) {
+		t.Errorf("merged log:\n%s\nwant:\n%s and a join", res.Data, want)
 	}
-	if _, err := MergeFile("audit/alice.jsonl", []byte(base), []byte(line("3", "read")), []byte(theirs)); !errors.Is(err, ErrCorrupt) {
+	if _, check := inventory.CheckLog("alice", res.Data); len(check.Problems) > 0 {
+		t.Errorf("the merged log does not verify: %+v", check.Problems)
+	}
+	if _, err := MergeFile("audit/alice.jsonl", []byte(base), []byte(line("3", "read", "")), []byte(theirs)); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("a side that lost a line: err = %v, want corrupt", err)
 	}
 }
