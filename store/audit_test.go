@@ -124,7 +124,7 @@ func TestAuditOps(t *testing.T) {
 	for _, e := range events[len(steps):] {
 		tail = append(tail, e.Action+" "+e.Outcome+" "+e.Detail)
 	}
-	if want := []string{"member-add ok bob", "scope-set ok prod/", "reencrypt ok started", "reencrypt ok 1 secrets"}; !reflect.DeepEqual(tail, want) {
+	if want := []string{"member-add ok bob", "scope-set ok prod/", "reencrypt ok started", "reencrypt ok 1 secret"}; !reflect.DeepEqual(tail, want) {
 		t.Errorf("membership lines %q, want %q", tail, want)
 	}
 	// Bob's reads go to his own file.

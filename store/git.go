@@ -10,6 +10,7 @@ import (
 	"path"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -281,12 +282,14 @@ func commitMessage(events []inventory.Event) string {
 			lines = append(lines, m)
 		}
 		if _, n, ok := strings.Cut(e.Detail, ", "); ok && e.Action == inventory.ActionReencrypt && strings.HasSuffix(n, " exposed") {
-			exposed = strings.TrimSuffix(n, " exposed")
+			if k, err := strconv.Atoi(strings.TrimSuffix(n, " exposed")); err == nil {
+				exposed = plural(k, "secret")
+			}
 		}
 	}
 	// A removal says what it exposed: "members: remove bob (3 secrets exposed)".
 	if len(lines) > 0 && exposed != "" && strings.HasPrefix(lines[0], "members: remove ") {
-		lines[0] += " (" + exposed + " secrets exposed)"
+		lines[0] += " (" + exposed + " exposed)"
 	}
 	switch len(lines) {
 	case 0:

@@ -306,7 +306,7 @@ func TestAddedMemberReadsAfterSync(t *testing.T) {
 	if err != nil || r.Resealed != 1 || r.Stale != 0 {
 		t.Fatalf("bob's sync: %+v, %v", r, err)
 	}
-	if subject := git(t, b.Dir, "log", "-1", "--format=%s"); subject != "re-encrypt (1 secrets)" {
+	if subject := git(t, b.Dir, "log", "-1", "--format=%s"); subject != "re-encrypt (1 secret)" {
 		t.Errorf("the re-encryption's commit is %q", subject)
 	}
 

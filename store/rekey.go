@@ -222,7 +222,7 @@ func (s *Store) rekeyPaths(paths []string, id *crypto.Identity, act Act, lost lo
 	sort.Slice(res.Failed, func(i, j int) bool { return res.Failed[i].Name < res.Failed[j].Name })
 	if len(res.Reencrypted) > 0 {
 		sort.Strings(res.Exposed)
-		detail := fmt.Sprintf("%d secrets", len(res.Reencrypted))
+		detail := plural(len(res.Reencrypted), "secret")
 		if len(res.Exposed) > 0 {
 			detail += fmt.Sprintf(", %d exposed", len(res.Exposed))
 		}

@@ -74,7 +74,7 @@ func middleCut(path string, w int) (head, tail int) {
 	}
 	head = strings.IndexByte(path, '/') + 1
 	tail = strings.LastIndexByte(path, '/')
-	if head <= 0 || tail < head || head+len("…")+len(path)-tail > w {
+	if head <= 0 || tail < head || head+1+len(path)-tail > w {
 		// Not even env/…/name fits: the end of the name says most.
 		return 0, len(path) - max(w-1, 0)
 	}
