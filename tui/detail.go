@@ -205,6 +205,12 @@ func (s *detailScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return tea.Batch(s.reload(), s.loadEvents())
+	case liveTickMsg:
+		return s.events.look(s.d.store)
+	case eventsLookedMsg:
+		if s.events.stale(msg) && !s.deleted {
+			return s.loadEvents()
+		}
 	case secretEventsMsg:
 		s.eventsLoaded(msg)
 		return nil

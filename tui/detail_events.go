@@ -31,14 +31,23 @@ type secretEventsMsg struct {
 	n      int64
 	events []inventory.Event // of exactly path, newest first
 	broken []string          // the logs whose chain does not verify
-	err    error
+	// stamp is the logs' sizes and times before they were read: when it
+	// changes, a line was written since (a read by another process).
+	stamp string
+	err   error
+}
+
+// eventsLookedMsg is the logs' stamp, looked at on the live watch's tick.
+type eventsLookedMsg struct {
+	ev    *detailEvents
+	stamp string
 }
 
 // secretEvents reads every member's log and keeps the events of path
 // alone: the filter's prefix picks the secrets under it too (prod/db
 // picks prod/db/password).
 func secretEvents(st Store, path string, n int64) secretEventsMsg {
-	msg := secretEventsMsg{path: path, n: n}
+	msg := secretEventsMsg{path: path, n: n, stamp: auditStamp(st.Folder())}
 	logs, err := st.AuditLogs()
 	if err != nil {
 		msg.err = err
@@ -73,6 +82,22 @@ func (ev *detailEvents) load(st Store, path string) tea.Cmd {
 	}
 	loads := ev.loads
 	return func() tea.Msg { return secretEvents(st, path, loads.Add(1)) }
+}
+
+// look takes the logs' stamp in a command, so that a read by another
+// process (cabinet get), which changes no secret, shows in the events too.
+func (ev *detailEvents) look(st Store) tea.Cmd {
+	dir := st.Folder()
+	if dir == "" || !ev.loaded {
+		return nil
+	}
+	return func() tea.Msg { return eventsLookedMsg{ev: ev, stamp: auditStamp(dir)} }
+}
+
+// stale reports whether msg says the logs changed since the events shown
+// were read.
+func (ev *detailEvents) stale(msg eventsLookedMsg) bool {
+	return msg.ev == ev && ev.loaded && msg.stamp != ev.msg.stamp
 }
 
 // take keeps msg unless a load that started later is shown already.

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/muesli/termenv"
 
@@ -414,6 +415,27 @@ func TestAReadWhileTheDetailIsOpenShowsAfterTheRefresh(t *testing.T) {
 	h.run(storeChanged)
 	if view := trimmed(h.m.View()); !strings.Contains(view, "  alice read v1 · 5 minutes ago\n") || !strings.Contains(view, "read once by alice 5 minutes ago") {
 		t.Fatalf("the read does not show after the refresh:\n%s", view)
+	}
+}
+
+// A read by another process changes no secret: the live watch's tick
+// looks at the logs, and the read shows.
+func TestAReadByAnotherProcessShowsOnTheLiveTick(t *testing.T) {
+	h := newHarness(t, 100, 40)
+	h.openSecret(dbPassword)
+	other, err := store.Open(h.s.Dir) // as cabinet get would
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := other.Read(dbPassword, inventory.Selector{}, h.id, store.Act{Actor: "alice", Now: testNow.Add(-2 * time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(h.m.View(), "read v1") {
+		t.Fatalf("shown before the tick:\n%s", h.m.View())
+	}
+	h.run(func() tea.Msg { return liveTickMsg{} })
+	if view := trimmed(h.m.View()); !strings.Contains(view, "  alice read v1 · 2 minutes ago\n") {
+		t.Fatalf("the read does not show after the tick:\n%s", view)
 	}
 }
 
