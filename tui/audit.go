@@ -302,19 +302,11 @@ func (s *auditScreen) updateKey(km tea.KeyMsg) tea.Cmd {
 	if s.editing != noField {
 		return s.updateInput(km)
 	}
+	if d, ok := s.keys.step(km, s.listHeight(), len(s.shown)); ok {
+		s.move(d)
+		return nil
+	}
 	switch {
-	case key.Matches(km, s.keys.Up):
-		s.move(-1)
-	case key.Matches(km, s.keys.Down):
-		s.move(1)
-	case key.Matches(km, s.keys.PageUp):
-		s.move(-s.listHeight())
-	case key.Matches(km, s.keys.PageDown):
-		s.move(s.listHeight())
-	case key.Matches(km, s.keys.Top):
-		s.move(-len(s.shown))
-	case key.Matches(km, s.keys.Bottom):
-		s.move(len(s.shown))
 	case key.Matches(km, s.keys.Clear):
 		s.keepSelection(func() { s.query = auditQuery{} })
 	case key.Matches(km, s.keys.Back):

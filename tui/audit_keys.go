@@ -4,9 +4,9 @@ import "github.com/charmbracelet/bubbles/key"
 
 // auditKeys are the keys of the audit screen.
 type auditKeys struct {
-	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
-	Open, Back, Clear, Reload               key.Binding
-	Path, Member, Action, Since, Until      key.Binding
+	listKeys
+	Open, Back, Clear, Reload          key.Binding
+	Path, Member, Action, Since, Until key.Binding
 	// While a filter is typed: the footer says these.
 	Keep, Cancel, Complete key.Binding
 	typing                 bool
@@ -14,12 +14,7 @@ type auditKeys struct {
 
 func defaultAuditKeys() auditKeys {
 	return auditKeys{
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
-		Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "newest")),
-		Bottom:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "oldest")),
+		listKeys: defaultListKeys("newest", "oldest"),
 		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		// Enabled while a filter is set: esc clears the filters first, as

@@ -276,19 +276,11 @@ func (s *inventoryScreen) updateKey(km tea.KeyMsg) tea.Cmd {
 	if s.filtering() {
 		return s.updateFilter(km)
 	}
+	if d, ok := s.keys.step(km, s.listHeight(), len(s.shown)); ok {
+		s.move(d)
+		return nil
+	}
 	switch {
-	case key.Matches(km, s.keys.Up):
-		s.move(-1)
-	case key.Matches(km, s.keys.Down):
-		s.move(1)
-	case key.Matches(km, s.keys.PageUp):
-		s.move(-s.listHeight())
-	case key.Matches(km, s.keys.PageDown):
-		s.move(s.listHeight())
-	case key.Matches(km, s.keys.Top):
-		s.move(-len(s.shown))
-	case key.Matches(km, s.keys.Bottom):
-		s.move(len(s.shown))
 	case key.Matches(km, s.keys.Filter):
 		return s.filter.Focus()
 	case key.Matches(km, s.keys.ClearFilter):

@@ -4,22 +4,17 @@ import "github.com/charmbracelet/bubbles/key"
 
 // inventoryKeys are the keys of the inventory screen.
 type inventoryKeys struct {
-	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
-	Open, Filter, ClearFilter, Sort         key.Binding
-	Reverse, Reload                         key.Binding
-	NextEnv, PrevEnv, New, Rotate, Due      key.Binding
-	Conflicts, Exposed, Sync                key.Binding
-	Audit, Owners                           key.Binding
+	listKeys
+	Open, Filter, ClearFilter, Sort    key.Binding
+	Reverse, Reload                    key.Binding
+	NextEnv, PrevEnv, New, Rotate, Due key.Binding
+	Conflicts, Exposed, Sync           key.Binding
+	Audit, Owners                      key.Binding
 }
 
 func defaultInventoryKeys() inventoryKeys {
 	return inventoryKeys{
-		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
-		PageDown:    key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
-		Top:         key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "first")),
-		Bottom:      key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "last")),
+		listKeys:    defaultListKeys("first", "last"),
 		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open")),
 		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),

@@ -115,17 +115,13 @@ func countOwners(rows []row) (owners []ownerCount, total ownerCount) {
 }
 
 type ownersKeys struct {
-	Up, Down, PageUp, PageDown, Top, Bottom, Open, Back key.Binding
+	listKeys
+	Open, Back key.Binding
 }
 
 func defaultOwnersKeys() ownersKeys {
 	return ownersKeys{
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
-		Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "first")),
-		Bottom:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "last")),
+		listKeys: defaultListKeys("first", "last"),
 		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "show the owner's secrets")),
 		Back:     key.NewBinding(key.WithKeys("esc", "o"), key.WithHelp("esc", "back")),
 	}
@@ -195,19 +191,11 @@ func (s *ownersScreen) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (s *ownersScreen) updateKey(km tea.KeyMsg) tea.Cmd {
+	if d, ok := s.keys.step(km, s.listHeight(), len(s.owners)); ok {
+		s.move(d)
+		return nil
+	}
 	switch {
-	case key.Matches(km, s.keys.Up):
-		s.move(-1)
-	case key.Matches(km, s.keys.Down):
-		s.move(1)
-	case key.Matches(km, s.keys.PageUp):
-		s.move(-s.listHeight())
-	case key.Matches(km, s.keys.PageDown):
-		s.move(s.listHeight())
-	case key.Matches(km, s.keys.Top):
-		s.move(-len(s.owners))
-	case key.Matches(km, s.keys.Bottom):
-		s.move(len(s.owners))
 	case key.Matches(km, s.keys.Back):
 		return pop(s)
 	case key.Matches(km, s.keys.Open):
