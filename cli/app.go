@@ -217,7 +217,7 @@ func (a *App) identity() (*crypto.Identity, error) {
 // act resolves who is reading: the member whose key the identity holds.
 // A write uses memberAct, which refuses a non-member.
 func (a *App) act(s *store.Store, id *crypto.Identity) store.Act {
-	actor := "unknown"
+	actor := inventory.UnknownActor
 	if name, ok := s.MemberOf(id.PublicKeys()); ok {
 		actor = name
 	}

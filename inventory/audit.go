@@ -43,6 +43,11 @@ const (
 	ActionReencrypt      = "reencrypt"
 )
 
+// UnknownActor is the actor of an event by an identity that is no member's
+// (a read refused to an outsider, the workbench of a non-member): never a
+// member, so never a former one.
+const UnknownActor = "unknown"
+
 // Outcomes.
 const (
 	OutcomeOK     = "ok"

@@ -22,10 +22,6 @@ import (
 // report names it as a candidate to remove.
 const UnreadAge = 90 * 24 * time.Hour
 
-// UnknownActor is the actor of an event by an identity that is no member's
-// (a read refused to an outsider): never a member, so never a former one.
-const UnknownActor = "unknown"
-
 // ReportInput is what a report is built from.
 type ReportInput struct {
 	// Store names the store in the report's title.

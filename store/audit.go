@@ -26,7 +26,7 @@ import (
 // the next change's sync carries the reads written before it.
 func (s *Store) Audit(e inventory.Event) error {
 	if inventory.ValidateMemberName(e.Actor) != nil {
-		e.Actor = unknownActor // as the file is named: a log holds its member's events only
+		e.Actor = inventory.UnknownActor // as the file is named: a log holds its member's events only
 	}
 	name := auditDir + "/" + auditFileName(e.Actor)
 	fsys, err := s.files()
@@ -92,13 +92,10 @@ func auditWriteError(name string, err error) error {
 		"cabinet records every read and change there: make the store writable, or use a writable clone of it")
 }
 
-// unknownActor is who acted when the operator is no member of the store.
-const unknownActor = "unknown"
-
 // auditFileName keeps a file name safe whatever the actor is called.
 func auditFileName(actor string) string {
 	if inventory.ValidateMemberName(actor) != nil {
-		actor = unknownActor
+		actor = inventory.UnknownActor
 	}
 	return actor + ".jsonl"
 }

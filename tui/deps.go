@@ -125,7 +125,7 @@ func (o *operator) resolve() tea.Cmd {
 		}
 		name, ok := st.MemberOf(id.PublicKeys())
 		if !ok {
-			name = "unknown"
+			name = inventory.UnknownActor
 		}
 		return identityMsg{id: id, actor: name, err: err}
 	}
