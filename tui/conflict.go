@@ -33,6 +33,11 @@ type conflictScreen struct {
 	hidesAt  time.Time
 	now      time.Time
 	settled  bool // by this screen: reloads no longer matter
+	// settling: this screen's resolve is running. A reload meanwhile (the
+	// live watch saw the resolve's own write) would find the secret settled
+	// and close the screen before the resolve's answer, whose message then
+	// reaches no one.
+	settling bool
 	width    int
 	height   int
 }
@@ -176,11 +181,11 @@ func (s *conflictScreen) Update(msg tea.Msg) tea.Cmd {
 			return s.resolved(msg)
 		}
 	case storeChangedMsg:
-		if !s.settled {
+		if !s.settled && !s.settling {
 			return s.reload()
 		}
 	case conflictLoadedMsg:
-		if msg.s == s && !s.settled {
+		if msg.s == s && !s.settled && !s.settling {
 			return s.reloaded(msg)
 		}
 	case tea.KeyMsg:
@@ -253,6 +258,7 @@ func (s *conflictScreen) askKeep() tea.Cmd {
 
 func (s *conflictScreen) resolve(keep int, id *crypto.Identity) tea.Cmd {
 	st, act, path := s.d.store, s.d.act(), s.sec.Path
+	s.settling = true
 	return func() tea.Msg {
 		_, err := st.Resolve(path, keep, id, act)
 		return resolvedMsg{s: s, keep: keep, err: err}
@@ -262,6 +268,7 @@ func (s *conflictScreen) resolve(keep int, id *crypto.Identity) tea.Cmd {
 // resolved closes the screen of a settled secret; the screens below read
 // the store again.
 func (s *conflictScreen) resolved(msg resolvedMsg) tea.Cmd {
+	s.settling = false
 	if msg.err != nil {
 		return flashError(msg.err)
 	}

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/store"
 )
@@ -122,5 +124,33 @@ func TestAcceptTheMergedFields(t *testing.T) {
 	}
 	if sec := h.load("dev/api/token"); sec.InConflict() || sec.Owner != "growth" {
 		t.Fatalf("after accepting: conflicts %v, owner %q", sec.Conflicts, sec.Owner)
+	}
+}
+
+// TestAReloadWhileSettlingWaitsForTheAnswer: the live watch sees the
+// resolve's own write and reloads before the resolve has answered; the
+// screen must not take the secret for settled elsewhere and close, which
+// would leave the resolve's answer to no one.
+func TestAReloadWhileSettlingWaitsForTheAnswer(t *testing.T) {
+	h := newHarness(t, 120, 30)
+	const path = "stg/s3/access-key"
+	h.conflictOn(path)
+	h.openSecret(path)
+	h.keys("s")
+	s := on[*conflictScreen](h)
+	if s == nil {
+		t.Fatal("no conflict screen")
+	}
+	answer := s.resolve(2, h.id)() // the resolve has written, not yet answered
+	if cmd := s.Update(storeChangedMsg{}); cmd != nil {
+		t.Error("a reload was started while the screen settles the secret")
+	}
+	h.run(func() tea.Msg { return conflictLoadedMsg{s: s, sec: h.load(path)} })
+	if on[*conflictScreen](h) == nil {
+		t.Fatal("the screen closed on a reload before the resolve answered")
+	}
+	h.run(func() tea.Msg { return answer })
+	if got := h.footer(); !strings.Contains(got, "settled stg/s3/access-key: kept the value of v2") {
+		t.Fatalf("footer %q", got)
 	}
 }
