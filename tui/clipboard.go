@@ -2,9 +2,7 @@ package tui
 
 import (
 	"errors"
-	"runtime"
 
-	"github.com/atotto/clipboard"
 	"github.com/muesli/termenv"
 )
 
@@ -17,21 +15,17 @@ type Clipboard interface {
 }
 
 // SystemClipboard is the system clipboard where there is one (macOS and
-// Windows natively; on Linux and the BSDs xclip, xsel or wl-copy with a
+// Windows natively; on Linux and the BSDs wl-copy, xclip or xsel with a
 // display to talk to), else OSC 52, which asks the terminal itself to set
-// the clipboard and works over SSH and in tmux.
+// the clipboard and works over SSH and in tmux. The clipboard tools are
+// looked for here, when the workbench starts, not when every command does:
+// a pipeline's `cabinet get` has no use for them.
 func SystemClipboard(getenv func(string) string) Clipboard {
-	display := getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != ""
-	if !clipboard.Unsupported && (display || runtime.GOOS == "darwin" || runtime.GOOS == "windows") {
-		return systemClipboard{}
+	if c, ok := systemClipboard(getenv); ok {
+		return c
 	}
 	return osc52{out: termenv.DefaultOutput()}
 }
-
-type systemClipboard struct{}
-
-func (systemClipboard) Write(text string) error { return clipboard.WriteAll(text) }
-func (systemClipboard) Read() (string, error)   { return clipboard.ReadAll() }
 
 type osc52 struct{ out *termenv.Output }
 
