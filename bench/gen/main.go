@@ -712,5 +712,6 @@ func (g *generated) summary(w *os.File, wrote, total time.Duration) {
 	if missed > 0 {
 		fmt.Fprintf(w, "gen: %d secrets drifted from their planned status (-now is over a day old?)\n", missed)
 	}
-	fmt.Fprintf(w, "gen: store %s, member %s (%s)\n", g.dir, g.store.Recipients.MemberNames()[0], g.id.PublicKeys()[0])
+	me, _ := g.store.MemberOf(g.id.PublicKeys())
+	fmt.Fprintf(w, "gen: store %s, member %s (%s)\n", g.dir, me, g.id.PublicKeys()[0])
 }
