@@ -101,15 +101,18 @@ func auditFileName(actor string) string {
 }
 
 // lastLine returns the last line of f without its newline (nil for an empty
-// file) and whether the file ends in a newline. It reads only the tail.
+// file) and whether the file ends in a newline. It reads only the tail: 4
+// KiB first, which holds a line of the log, then 64 KiB at a time. Every
+// `cabinet get` appends a line, and on a VM where a page fault costs 30 µs
+// the 16 pages of a 64 KiB buffer are a few per cent of the whole process.
 func lastLine(f *os.File) (line []byte, endsInNewline bool, err error) {
 	size, err := f.Seek(0, io.SeekEnd)
 	if err != nil || size == 0 {
 		return nil, true, err
 	}
-	const chunk = 64 << 10
+	chunk := int64(4 << 10)
 	var tail []byte
-	for off := size; off > 0; {
+	for off := size; off > 0; chunk = 64 << 10 {
 		n := min(chunk, off)
 		off -= n
 		buf := make([]byte, n, int(n)+len(tail))
