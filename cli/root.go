@@ -122,6 +122,9 @@ upwards holding .cabinet/, else ~/.local/share/cabinet/store.`,
 	if !slices.ContainsFunc(subs, func(sub subcommand) bool { return sub.name == only }) {
 		only = "" // help, completion, the workbench, a mistyped name: the whole tree
 	}
+	// cobra adds its completion command to every tree it runs; a tree for
+	// one command (not `completion`, not `__complete`) has no use for it.
+	root.CompletionOptions.DisableDefaultCmd = only != ""
 	for _, sub := range subs {
 		if only == "" || sub.name == only {
 			c := sub.make(a)
