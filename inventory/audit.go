@@ -3,6 +3,8 @@ package inventory
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -41,6 +43,10 @@ const (
 	ActionScopeSet       = "scope-set"
 	ActionMembersResolve = "members-resolve" // the clashes a merge recorded in recipients.yaml, settled
 	ActionReencrypt      = "reencrypt"
+	// A job's references resolved by cabinet run, a file's by cabinet
+	// render: one line each, whose Detail lists every value read.
+	ActionRun    = "run"
+	ActionRender = "render"
 )
 
 // UnknownActor is the actor of an event by an identity that is no member's
@@ -60,4 +66,35 @@ const (
 func ChainHash(line []byte) string {
 	sum := sha256.Sum256(line)
 	return hex.EncodeToString(sum[:])
+}
+
+// ReadDetail is the Detail of a run or render event: what read the values
+// (the command's name, the file's), then each value read as PATH#N.
+func ReadDetail(what string, paths []string, versions []int) string {
+	var b strings.Builder
+	b.WriteString(what)
+	b.WriteString(":")
+	for i, p := range paths {
+		b.WriteString(" " + p + "#" + strconv.Itoa(versions[i]))
+	}
+	return b.String()
+}
+
+// Paths are the secrets an event concerns: the values a run or a render
+// read (from its Detail), else its Path, if any.
+func (e *Event) Paths() []string {
+	if e.Action != ActionRun && e.Action != ActionRender {
+		if e.Path == "" {
+			return nil
+		}
+		return []string{e.Path}
+	}
+	_, list, _ := strings.Cut(e.Detail, ": ")
+	var paths []string
+	for _, ref := range strings.Fields(list) {
+		if p, _, err := ParseRef(ref); err == nil && p != "" {
+			paths = append(paths, p)
+		}
+	}
+	return paths
 }

@@ -13,11 +13,12 @@ import (
 // some actions, in a period. Its zero value picks every event.
 type Filter struct {
 	// Prefix is a secret path or a folder of them ("prod/db" picks
-	// prod/db/password, not prod/dbx).
+	// prod/db/password, not prod/dbx); a run or render event is picked by
+	// any of the values it read.
 	Prefix string
 	Member string
 	// Actions are action names; "rotate" stands for every rotate-* action
-	// and "access" for read, reveal and copy.
+	// and "access" for read, reveal, copy, run and render.
 	Actions []string
 	// Since and Until bound the period, Since included, Until excluded;
 	// a zero time leaves that end open.
@@ -37,7 +38,7 @@ func (f Filter) Match(e *Event) bool {
 	}
 	if f.Prefix != "" {
 		prefix := strings.TrimSuffix(f.Prefix, "/")
-		if e.Path != prefix && !strings.HasPrefix(e.Path, prefix+"/") {
+		if !slices.ContainsFunc(e.Paths(), func(p string) bool { return p == prefix || strings.HasPrefix(p, prefix+"/") }) {
 			return false
 		}
 	}
@@ -58,16 +59,20 @@ func actionMatches(a, action string) bool {
 }
 
 // IsAccess reports whether action is a read of a value: by a command, on
-// screen, or to the clipboard.
+// screen, to the clipboard, or for a job or a file's references.
 func IsAccess(action string) bool {
-	return action == ActionRead || action == ActionReveal || action == ActionCopy
+	switch action {
+	case ActionRead, ActionReveal, ActionCopy, ActionRun, ActionRender:
+		return true
+	}
+	return false
 }
 
 // Actions are the audit actions the program writes, for completion and
 // for checking a filter's names.
 func Actions() []string {
 	return []string{
-		ActionRead, ActionReveal, ActionCopy, ActionSet, ActionCreate, ActionStage, ActionEdit,
+		ActionRead, ActionReveal, ActionCopy, ActionRun, ActionRender, ActionSet, ActionCreate, ActionStage, ActionEdit,
 		ActionRotateStart, ActionRotateStep, ActionRotateApprove, ActionRotatePromote, ActionRotateFinish, ActionRotateRollback,
 		ActionRemove, ActionResolve, ActionMemberAdd, ActionMemberRemove, ActionScopeSet, ActionMembersResolve, ActionReencrypt,
 		ActionJoin,
@@ -79,7 +84,7 @@ func CheckAction(a string) error {
 	if a == "rotate" || a == "access" || slices.Contains(Actions(), a) {
 		return nil
 	}
-	return fmt.Errorf("unknown action %s: use one of %s, or rotate (every rotate-* action) or access (read, reveal, copy)",
+	return fmt.Errorf("unknown action %s: use one of %s, or rotate (every rotate-* action) or access (read, reveal, copy, run, render)",
 		Quote(a), strings.Join(Actions(), ", "))
 }
 

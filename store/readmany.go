@@ -1,0 +1,85 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/cabinethq/cabinet/crypto"
+	"github.com/cabinethq/cabinet/inventory"
+)
+
+// ReadRequest names one value to read: a secret and which of its versions.
+type ReadRequest struct {
+	Path string
+	Sel  inventory.Selector
+}
+
+// ReadMany decrypts the values reqs name, on every core, for what (a job's
+// command, a file rendered): every value a job needs is read before the job
+// starts. The reads are recorded as one audit event of action (run,
+// render) listing each value as PATH#N. If any value cannot be read, none
+// is returned: the error is the first request's that failed, naming its
+// path, and the event records that refusal or failure.
+func (s *Store) ReadMany(action, what string, reqs []ReadRequest, id *crypto.Identity, act Act) ([][]byte, error) {
+	values := make([][]byte, len(reqs))
+	versions := make([]int, len(reqs))
+	errs := make([]error, len(reqs))
+	next := make(chan int, len(reqs))
+	for i := range reqs {
+		next <- i
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(reqs)) {
+		wg.Go(func() {
+			for i := range next {
+				values[i], versions[i], errs[i] = s.readOne(reqs[i], id)
+			}
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		for _, v := range values {
+			clear(v)
+		}
+		outcome := inventory.OutcomeFailed
+		if errors.Is(err, crypto.ErrNoMatch) {
+			outcome = inventory.OutcomeDenied
+		}
+		_ = s.Audit(act.event(action, reqs[i].Path, versions[i], outcome, what+": "+oneLineOf(err)))
+		return nil, err
+	}
+	paths := make([]string, len(reqs))
+	for i, r := range reqs {
+		paths[i] = r.Path
+	}
+	if err := s.Audit(act.event(action, "", 0, inventory.OutcomeOK, inventory.ReadDetail(what, paths, versions))); err != nil {
+		for _, v := range values {
+			clear(v)
+		}
+		return nil, err
+	}
+	return values, nil
+}
+
+// readOne decrypts one value, as Read does, without recording it.
+func (s *Store) readOne(r ReadRequest, id *crypto.Identity) ([]byte, int, error) {
+	sec, err := s.Load(r.Path)
+	if err != nil {
+		return nil, 0, err
+	}
+	v, err := sec.Version(r.Sel)
+	if err != nil {
+		return nil, 0, inventory.WithHint(fmt.Errorf("%s: %w (%w)", r.Path, err, ErrNotFound), "`cabinet show "+r.Path+"` lists its versions")
+	}
+	if v.Value == "" {
+		return nil, v.Number, fmt.Errorf("%s version %d is retired and its value was dropped: %w", r.Path, v.Number, ErrNotFound)
+	}
+	value, err := s.openValue(sec, v, id)
+	return value, v.Number, err
+}
