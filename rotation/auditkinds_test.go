@@ -35,6 +35,10 @@ func TestEveryEventKindIsAudited(t *testing.T) {
 	for _, a := range []string{inventory.ActionRead, inventory.ActionReveal, inventory.ActionCopy} {
 		mustVV(s.ReadAs(a, path, inventory.Selector{}, alice.id, act(alice)))
 	}
+	// A job's references and a file's, as cabinet run and render read them.
+	for _, a := range []string{inventory.ActionRun, inventory.ActionRender} {
+		mustV(s.ReadMany(a, "job", []store.ReadRequest{{Path: path}}, alice.id, act(alice)))
+	}
 	stranger := newMember(t, "carol")
 	if _, _, err := s.Read(path, inventory.Selector{}, stranger.id, act(alice)); err == nil {
 		t.Fatal("a stranger read the value")
