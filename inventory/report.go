@@ -298,6 +298,7 @@ type actorFacts struct {
 }
 
 func readLog(events []Event, since time.Time) *logFacts {
+	events = oneReadEach(events)
 	lg := &logFacts{
 		removed: map[string]time.Time{}, made: map[string]*Event{}, lastRead: map[string]*Event{},
 		bySecret: map[string]*SecretReadsRow{}, byMember: map[string]*MemberReadsRow{}, pairs: map[[2]string]bool{},
@@ -336,6 +337,34 @@ func readLog(events []Event, since time.Time) *logFacts {
 	return lg
 }
 
+// oneReadEach turns each run or render event, which lists every value a
+// job or a file read, into one read of each, so that a pipeline's reads
+// count for each secret as a get's do (a secret read only by its job is
+// no candidate to remove).
+func oneReadEach(events []Event) []Event {
+	var out []Event
+	for i, e := range events {
+		if (e.Action != ActionRun && e.Action != ActionRender) || e.Path != "" {
+			if out != nil {
+				out = append(out, e)
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]Event, 0, len(events)+8), events[:i]...)
+		}
+		for _, p := range e.Paths() {
+			read := e
+			read.Path = p
+			out = append(out, read)
+		}
+	}
+	if out == nil {
+		return events
+	}
+	return out
+}
+
 func (lg *logFacts) actor(name string) *actorFacts {
 	a := lg.actors[name]
 	if a == nil {
@@ -352,7 +381,7 @@ func (lg *logFacts) secretEvent(e *Event) {
 		if first := lg.made[e.Path]; first == nil || e.Time.Before(first.Time) {
 			lg.made[e.Path] = e
 		}
-	case ActionRead, ActionReveal, ActionCopy:
+	case ActionRead, ActionReveal, ActionCopy, ActionRun, ActionRender:
 		if last := lg.lastRead[e.Path]; e.Outcome == OutcomeOK && (last == nil || e.Time.After(last.Time)) {
 			lg.lastRead[e.Path] = e
 		}

@@ -389,3 +389,28 @@ func BenchmarkReport(b *testing.B) {
 		inventory.BuildReport(in)
 	}
 }
+
+// TestReportCountsAJobsReads: a run event lists every value the job read;
+// each counts as a read of its secret, so a secret that only a pipeline
+// reads is no candidate to remove.
+func TestReportCountsAJobsReads(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	made := now.Add(-200 * 24 * time.Hour)
+	sec := func(p string) inventory.Secret {
+		return inventory.Secret{Path: p, Owner: "data", Versions: []inventory.Version{{Number: 1, State: inventory.Current, Created: made, Author: "alice"}}}
+	}
+	events := []inventory.Event{
+		{Time: made, Actor: "alice", Action: inventory.ActionSet, Path: "prod/db/password", Version: 1, Outcome: inventory.OutcomeOK},
+		{Time: made, Actor: "alice", Action: inventory.ActionSet, Path: "prod/api/key", Version: 1, Outcome: inventory.OutcomeOK},
+		{Time: now.Add(-time.Hour), Actor: "etl", Action: inventory.ActionRun, Outcome: inventory.OutcomeOK,
+			Detail: inventory.ReadDetail("etl-job", []string{"prod/db/password"}, []int{1})},
+	}
+	r := inventory.BuildReport(inventory.ReportInput{Secrets: []inventory.Secret{sec("prod/db/password"), sec("prod/api/key")}, Events: events,
+		Members: []string{"alice", "etl"}, Now: now, Since: now.Add(-30 * 24 * time.Hour), Warning: inventory.DefaultWarning})
+	if len(r.Unread) != 1 || r.Unread[0].Path != "prod/api/key" {
+		t.Errorf("not read in 90 days: %+v, want prod/api/key alone", r.Unread)
+	}
+	if len(r.ReadsBySecret) != 1 || r.ReadsBySecret[0].Path != "prod/db/password" || r.ReadsBySecret[0].Reads != 1 {
+		t.Errorf("reads by secret: %+v", r.ReadsBySecret)
+	}
+}
