@@ -59,7 +59,7 @@ func secretEvents(st Store, path string, n int64) secretEventsMsg {
 		}
 	}
 	for _, e := range store.Picked(logs, inventory.Filter{Prefix: path}) {
-		if e.Path == path {
+		if slices.Contains(e.Paths(), path) { // a job's read lists its values
 			msg.events = append(msg.events, e)
 		}
 	}
@@ -180,6 +180,13 @@ func eventPhrase(e inventory.Event, versions []int) string {
 	switch e.Action {
 	case inventory.ActionRead, inventory.ActionReveal, inventory.ActionCopy:
 		return accessVerb(e.Action) + " " + versionList(versions)
+	case inventory.ActionRun, inventory.ActionRender:
+		// Detail: what read the values, then each PATH#N.
+		what, _, _ := strings.Cut(e.Detail, ":")
+		if e.Action == inventory.ActionRender {
+			return "rendered it into " + printable(what)
+		}
+		return "ran " + printable(what) + " with it"
 	case inventory.ActionSet:
 		return "set " + v
 	case inventory.ActionStage:
