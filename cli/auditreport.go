@@ -268,36 +268,6 @@ func formatReport(w io.Writer, r *inventory.Report, tables []reportTable, format
 	return nil
 }
 
-// writeFileAtomic writes name in dir whole or not at all: a temporary file
-// beside it, synced, then renamed over it. Mode 0600: a report names
-// secrets, members and who read what.
-func writeFileAtomic(dir, name string, data []byte) (err error) {
-	f, err := os.CreateTemp(dir, "."+name+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("failed to write %s: %w", filepath.Join(dir, name), err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			err = fmt.Errorf("failed to write %s: %w", filepath.Join(dir, name), err)
-		}
-	}()
-	if err := f.Chmod(0o600); err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), filepath.Join(dir, name))
-}
-
 // A report's table, for Markdown and CSV: its kind (the CSV table name and
 // file name, as the JSON field), a title and a note for Markdown, and its
 // columns and rows.

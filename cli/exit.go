@@ -35,8 +35,37 @@ func usage(err error) error { return usageError{err} }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
+// passedExit is the exit code of the command cabinet run started, passed
+// on; err says why cabinet itself ended it, if it did.
+type passedExit struct {
+	code int
+	err  error
+}
+
+func exitWith(code int, err error) error { return passedExit{code, err} }
+
+func (p passedExit) Error() string {
+	if p.err == nil {
+		return fmt.Sprintf("exit status %d", p.code)
+	}
+	return p.err.Error()
+}
+
+func (p passedExit) Unwrap() error { return p.err }
+
+// silent reports whether err is a command's own exit, which it explained
+// itself: cabinet has nothing to add.
+func silent(err error) bool {
+	var p passedExit
+	return errors.As(err, &p) && p.err == nil
+}
+
 // exitCodeOf maps an error to the exit code a script can act on.
 func exitCodeOf(err error) ExitCode {
+	var p passedExit
+	if errors.As(err, &p) {
+		return ExitCode(p.code)
+	}
 	var u usageError
 	if code, ok := rotationExitCode(err); ok {
 		return code

@@ -57,7 +57,9 @@ func Run(a *App, args []string) ExitCode {
 			err = usagef("%s: %v (see `%s --help`)", cmd.CommandPath(), err, cmd.CommandPath())
 		}
 	}
-	printError(a.Err, err)
+	if !silent(err) {
+		printError(a.Err, err)
+	}
 	return exitCodeOf(err)
 }
 
@@ -149,7 +151,7 @@ func subcommands() []subcommand {
 		{"ls", "secrets", newLsCmd}, {"get", "secrets", newGetCmd}, {"show", "secrets", newShowCmd},
 		{"set", "secrets", newSetCmd}, {"edit", "secrets", newEditCmd}, {"rotate", "secrets", newRotateCmd},
 		{"approve", "secrets", newApproveCmd}, {"rm", "secrets", newRmCmd}, {"resolve", "secrets", newResolveCmd},
-		{"audit", "secrets", newAuditCmd},
+		{"audit", "secrets", newAuditCmd}, {"run", "secrets", newRunCmd}, {"render", "secrets", newRenderCmd},
 		{"demo", "team", newDemoCmd}, {"init", "team", newInitCmd}, {"clone", "team", newCloneCmd},
 		{"sync", "team", newSyncCmd}, {"identity", "team", newIdentityCmd}, {"members", "team", newMembersCmd},
 		{"scopes", "team", newScopesCmd}, {"rekey", "team", newRekeyCmd}, {"doctor", "team", newDoctorCmd},

@@ -40,6 +40,12 @@ type maskWriter struct {
 	held   []byte
 }
 
+// NewMaskWriter is the masking filter of a step's output, for any
+// command's: it writes to w what it is given with every copy of values
+// (and of each line of a multi-line value, and of any age secret key)
+// replaced by Mask. Close writes what it held back.
+func NewMaskWriter(w io.Writer, values ...[]byte) io.WriteCloser { return newMaskWriter(w, values...) }
+
 func newMaskWriter(w io.Writer, values ...[]byte) *maskWriter {
 	return &maskWriter{w: w, values: maskedStrings(values)}
 }

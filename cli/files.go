@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// The files a user names on the command line (a .env file, a template, a
+// report's folder), outside any store.
+
+// writeFileAtomic writes name in dir whole or not at all: a temporary file
+// beside it, synced, then renamed over it. Mode 0600: a report names
+// secrets, members and who read what; a rendered file holds values.
+func writeFileAtomic(dir, name string, data []byte) (err error) {
+	f, err := os.CreateTemp(dir, "."+name+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("failed to write %s: %w", filepath.Join(dir, name), err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			err = fmt.Errorf("failed to write %s: %w", filepath.Join(dir, name), err)
+		}
+	}()
+	if err := f.Chmod(0o600); err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), filepath.Join(dir, name))
+}
+
+// readSmallFile reads a file a user named, up to 1 MiB.
+func readSmallFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file")
+	}
+	if fi.Size() > 1<<20 {
+		return nil, fmt.Errorf("larger than 1 MiB")
+	}
+	return io.ReadAll(f)
+}
