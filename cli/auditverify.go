@@ -123,12 +123,7 @@ func verificationError(v *store.Verification) error {
 	if n > 1 {
 		first += fmt.Sprintf(" (and %s)", plural(n-1, "more problem"))
 	}
-	return inventory.WithHint(tamperedError("the audit log was tampered with: "+first),
+	return inventory.WithHint(errorOfKind(store.ErrCorrupt, "the audit log was tampered with: %s", first),
 		"keep the store as it is for the investigation (in a Git store, `git log -p audit/` shows who changed what)")
 }
 
-// tamperedError is tampering found: exit 5, as corrupt data.
-type tamperedError string
-
-func (e tamperedError) Error() string { return string(e) }
-func (e tamperedError) Unwrap() error { return store.ErrCorrupt }

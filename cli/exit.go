@@ -35,6 +35,22 @@ func usage(err error) error { return usageError{err} }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
+// kindError is a message of its own that exits as kind does: a command's
+// summary of what it found (tampering, references to nothing), whose own
+// words say it better than kind's.
+type kindError struct {
+	msg  string
+	kind error
+}
+
+func (e kindError) Error() string { return e.msg }
+func (e kindError) Unwrap() error { return e.kind }
+
+// errorOfKind is a message that exits as kind does.
+func errorOfKind(kind error, format string, args ...any) error {
+	return kindError{fmt.Sprintf(format, args...), kind}
+}
+
 // passedExit is the exit code of the command cabinet run started, passed
 // on; err says why cabinet itself ended it, if it did.
 type passedExit struct {

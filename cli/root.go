@@ -152,6 +152,7 @@ func subcommands() []subcommand {
 		{"set", "secrets", newSetCmd}, {"edit", "secrets", newEditCmd}, {"rotate", "secrets", newRotateCmd},
 		{"approve", "secrets", newApproveCmd}, {"rm", "secrets", newRmCmd}, {"resolve", "secrets", newResolveCmd},
 		{"audit", "secrets", newAuditCmd}, {"run", "secrets", newRunCmd}, {"render", "secrets", newRenderCmd},
+		{"refs", "secrets", newRefsCmd},
 		{"demo", "team", newDemoCmd}, {"init", "team", newInitCmd}, {"clone", "team", newCloneCmd},
 		{"sync", "team", newSyncCmd}, {"identity", "team", newIdentityCmd}, {"members", "team", newMembersCmd},
 		{"scopes", "team", newScopesCmd}, {"rekey", "team", newRekeyCmd}, {"doctor", "team", newDoctorCmd},

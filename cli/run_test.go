@@ -190,3 +190,29 @@ func TestRunWithAJobIdentity(t *testing.T) {
 		t.Errorf("the refused run is not in etl-dev's log:\n%s", r.out)
 	}
 }
+
+func TestRefs(t *testing.T) {
+	e, _, _ := pipelineStore(t)
+	project := filepath.Join(e.dir, "project")
+	os.MkdirAll(filepath.Join(project, "deploy"), 0o700)
+	os.MkdirAll(filepath.Join(project, ".git"), 0o700)
+	os.WriteFile(filepath.Join(project, "config.yaml"), []byte("dsn: postgres://etl:secret://prod/db/password@db/wh\n"), 0o600)
+	os.WriteFile(filepath.Join(project, "deploy", ".env"), []byte("A=1\nTOKEN=secret://prod/api/token#1\n"), 0o600)
+	os.WriteFile(filepath.Join(project, ".git", "config"), []byte("secret://prod/not/counted\n"), 0o600)
+	os.WriteFile(filepath.Join(project, "blob.bin"), []byte("\x00secret://prod/not/counted"), 0o600)
+	os.Symlink("/etc", filepath.Join(project, "etc"))
+	r := e.must("", "refs", project)
+	if want := "config.yaml:1: secret://prod/db/password\ndeploy/.env:2: secret://prod/api/token#1\n"; r.out != want {
+		t.Errorf("refs:\n%s\nwant:\n%s", r.out, want)
+	}
+	os.WriteFile(filepath.Join(project, "job.env"), []byte("X=secret://prod/warehouse/password\n"), 0o600)
+	r = e.run("", "refs", project)
+	if r.code != ExitNotFound || !strings.Contains(r.out, "job.env:1: secret://prod/warehouse/password  (missing)") ||
+		!strings.Contains(r.err, "1 reference to a secret that does not exist") {
+		t.Errorf("a missing secret: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+	os.WriteFile(filepath.Join(project, "job.env"), []byte("X=secret://qa/x/y\n"), 0o600)
+	if r := e.run("", "refs", project, "--json"); r.code != ExitUsage || !strings.Contains(r.out, `"state":"invalid"`) {
+		t.Errorf("an invalid path: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+}
