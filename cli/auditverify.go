@@ -126,4 +126,3 @@ func verificationError(v *store.Verification) error {
 	return inventory.WithHint(errorOfKind(store.ErrCorrupt, "the audit log was tampered with: %s", first),
 		"keep the store as it is for the investigation (in a Git store, `git log -p audit/` shows who changed what)")
 }
-
