@@ -153,6 +153,8 @@ func subcommands() []subcommand {
 		{"approve", "secrets", newApproveCmd}, {"rm", "secrets", newRmCmd}, {"resolve", "secrets", newResolveCmd},
 		{"audit", "secrets", newAuditCmd}, {"run", "secrets", newRunCmd}, {"render", "secrets", newRenderCmd},
 		{"refs", "secrets", newRefsCmd},
+		{"import", "secrets", newImportCmd},
+		{"export", "secrets", newExportCmd},
 		{"demo", "team", newDemoCmd}, {"init", "team", newInitCmd}, {"clone", "team", newCloneCmd},
 		{"sync", "team", newSyncCmd}, {"identity", "team", newIdentityCmd}, {"members", "team", newMembersCmd},
 		{"scopes", "team", newScopesCmd}, {"rekey", "team", newRekeyCmd}, {"doctor", "team", newDoctorCmd},
