@@ -1,7 +1,7 @@
 package main
 
 // Guided rotation end to end: the built binary rotates the password of a
-// real PostgreSQL role with examples/postgres, and survives being killed in
+// real PostgreSQL role with examples/etl's runbook, and survives being killed in
 // the middle of a step.
 
 import (
@@ -46,7 +46,7 @@ func TestRotateAPostgresRolePassword(t *testing.T) {
 	pg.Role(role, oldPassword)
 	u := rotationUser(t)
 	u.env = append(append(u.env, pg.Env()...), "PG_ROLE="+role)
-	u.installRunbook(t, "../../examples/postgres/pg-role-password.yaml")
+	u.installRunbook(t, "../../examples/etl/pg-role-password.yaml")
 	const path = "prod/warehouse/etl-password"
 	u.must(oldPassword, "set", path, "--owner", "data-platform", "--every", "90d", "--runbook", "pg-role-password")
 
