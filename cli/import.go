@@ -120,6 +120,11 @@ func runImport(a *App, source string, o importOptions) error {
 			clear(e.Value)
 		}
 	}()
+	for _, e := range entries {
+		if len(e.Value) > crypto.MaxValueSize { // refused before anything is written
+			return usage(fmt.Errorf("%s: %w", e.Path, crypto.ErrTooLarge))
+		}
+	}
 	steps, err := planImport(s, entries, o, id, act)
 	if err != nil {
 		return err
@@ -534,6 +539,10 @@ func decryptPassageFile(name string, ids []age.Identity) ([]byte, error) {
 	if err != nil {
 		clear(value)
 		return nil, fmt.Errorf("cannot decrypt it: %w", store.ErrCorrupt)
+	}
+	if len(value) > crypto.MaxValueSize {
+		clear(value)
+		return nil, crypto.ErrTooLarge
 	}
 	return value, nil
 }

@@ -97,6 +97,7 @@ func TestImportBadEntryImportsNothing(t *testing.T) {
 		"bad path":      {`[{"path": "prod/ok", "owner": "o", "value": "SEKRET"}, {"path": "prod/Bad", "owner": "o", "value": "SEKRET"}]`, `entry 2 (prod/Bad): path: invalid secret path`},
 		"missing owner": {`[{"path": "prod/ok", "owner": "o"}, {"path": "prod/x", "value": "SEKRET"}]`, `entry 2 (prod/x): owner: missing`},
 		"unknown field": {`[{"path": "prod/ok", "owner": "o"}, {"path": "prod/y", "owner": "o", "pasword": "SEKRET"}]`, `entry 2 (prod/y): unknown field "pasword"`},
+		"too large":     {`[{"path": "prod/ok", "owner": "o", "value": "x"}, {"path": "prod/big", "owner": "o", "value": "` + strings.Repeat("S", 1<<20+1) + `"}]`, `prod/big: `},
 		"no runbook":    {`[{"path": "prod/ok", "owner": "o"}, {"path": "prod/z", "owner": "o", "runbook": "nope"}]`, `prod/z: runbook: unknown runbook "nope"`},
 	} {
 		t.Run(name, func(t *testing.T) {
