@@ -30,6 +30,7 @@ const (
 var writeCommands = []struct{ kind, path string }{
 	{writesPath, "set"}, {writesPath, "edit"}, {writesPath, "rm"}, {writesPath, "rotate"}, {writesPath, "approve"}, {writesPath, "resolve"},
 	{writesStore, "members add"}, {writesStore, "members rm"}, {writesStore, "scopes set"}, {writesStore, "scopes rm"}, {writesStore, "rekey"}, {writesStore, "members resolve"},
+	{writesStore, "import"},
 }
 
 // markWrites annotates the commands that change a store, so that

@@ -77,9 +77,6 @@ func runRefs(a *App, dir string, asJSON bool) error {
 		}
 	}
 	if asJSON {
-		if states == nil {
-			states = []refState{}
-		}
 		if err := a.writeJSON(states); err != nil {
 			return err
 		}
