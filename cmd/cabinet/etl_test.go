@@ -37,8 +37,17 @@ func TestETLExampleRunsWithItsSecrets(t *testing.T) {
 		"prod/s3/secret-key":          "s3-Secret-Canary-8d7f6e5d4c3b",
 		"prod/partner/api-token":      "partner-Token-Canary-1a2b3c",
 	}
+	// As the example's README goes: the runbook, the inventory list, then
+	// the values.
+	u.installRunbook(t, etlExample(t, "pg-role-password.yaml"))
+	if r := u.must("", "import", etlExample(t, "secrets.json")); !strings.Contains(r.out, "prod/warehouse/etl-password") {
+		t.Fatalf("import of the example's list:\n%s", r.out)
+	}
 	for path, v := range values {
-		u.must(v, "set", path, "--owner", "data-platform")
+		u.must(v, "set", path)
+	}
+	if show := u.must("", "show", "prod/warehouse/etl-password").out; !strings.Contains(show, "data-platform") || !strings.Contains(show, "pg-role-password") {
+		t.Errorf("the imported metadata:\n%s", show)
 	}
 
 	r := u.run("", "run", "--env-file", etlExample(t, ".env.template"), "--", etlExample(t, "job.sh"))
