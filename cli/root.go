@@ -159,5 +159,7 @@ func subcommands() []subcommand {
 		{"sync", "team", newSyncCmd}, {"identity", "team", newIdentityCmd}, {"members", "team", newMembersCmd},
 		{"scopes", "team", newScopesCmd}, {"rekey", "team", newRekeyCmd}, {"doctor", "team", newDoctorCmd},
 		{"merge-driver", "team", newMergeDriverCmd},
+		{"scan", "secrets", newScanCmd},
+		{"hook", "team", newHookCmd},
 	}
 }

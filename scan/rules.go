@@ -59,7 +59,7 @@ var rules = []rule{
 	{name: "dsn-password", kind: KindPassword, triggers: []string{"://"}, find: dsnPasswords},
 }
 
-// dsnPasswords finds scheme://user:password@host, reporting where the
+// dsnPasswords finds scheme://user:<password>@host, reporting where the
 // password starts, unless the password is a placeholder.
 func dsnPasswords(line []byte) []match {
 	var found []match

@@ -26,6 +26,11 @@ type Options struct {
 	NoEntropy bool
 }
 
+// maxBlockLines bounds a PEM block whose END line is missing: a 4096-bit
+// RSA key is 50 lines, and an armored age value of 1 MiB is longer than
+// any config file holds.
+const maxBlockLines = 2000
+
 // Scanner finds secrets; it may be shared by goroutines.
 type Scanner struct {
 	known *Known
@@ -41,7 +46,7 @@ func (s *Scanner) Scan(data []byte, opt Options) []Finding {
 	active := activeRules(data)
 	var found []Finding
 	var aws awsState
-	inBlock := false
+	blockLeft := 0 // lines of a PEM block still to come
 	for n, start := range starts {
 		end := len(data)
 		if n+1 < len(starts) {
@@ -52,15 +57,20 @@ func (s *Scanner) Scan(data []byte, opt Options) []Finding {
 		found = append(found, lineFound...)
 		aws.sawRules(lineFound)
 		// Inside a PEM block (a certificate, an age ciphertext, a private
-		// key already reported by its BEGIN line) every line is random.
-		if bytes.HasPrefix(line, []byte("-----BEGIN ")) {
-			inBlock = true
+		// key already reported by its BEGIN line) every line is random. A
+		// block may be indented or quoted in a document or a test; one
+		// whose END never comes ends after maxBlockLines.
+		begin := bytes.Index(line, []byte("-----BEGIN "))
+		if begin >= 0 && bytes.LastIndex(line, []byte("-----END ")) < begin {
+			blockLeft = maxBlockLines
 		}
-		if !inBlock {
+		if blockLeft == 0 {
 			found = append(found, scanRuns(line, n+1, start, opt, lineFound, &aws)...)
+		} else {
+			blockLeft--
 		}
-		if bytes.HasPrefix(line, []byte("-----END ")) {
-			inBlock = false
+		if bytes.Contains(line, []byte("-----END ")) {
+			blockLeft = 0
 		}
 	}
 	found = append(found, aws.secretKeys()...)
@@ -203,6 +213,8 @@ func isDigest(line []byte, b int, run []byte) bool {
 //
 // A base64 run needs upper case, lower case and a digit (words and paths
 // rarely have all three), fewer than three slashes (a path has more), and
+// neither camel case (an identifier) nor five characters in a row of an
+// alphabet (the alphabet itself, in a generator), and
 // the entropy that 99% of random base64 strings of its length reach
 // (randomEntropy). A secret://env/name reference has three slashes: it is
 // never taken for a secret. It must be 32 characters or more, or 20 or more on a
@@ -223,7 +235,7 @@ func highEntropy(run, line []byte) (string, bool) {
 		}
 		return "", false
 	}
-	if bytes.Count(run, []byte("/")) >= 3 || !mixed(run) || entropy(run) < randomEntropy(len(run)) {
+	if bytes.Count(run, []byte("/")) >= 3 || !mixed(run) || camelCase(run) || alphabet(run) || entropy(run) < randomEntropy(len(run)) {
 		return "", false
 	}
 	return "high-entropy-base64", len(run) >= 32 || named()
@@ -247,6 +259,43 @@ func randomEntropy(n int) float64 {
 		}
 	}
 	return table[0].h
+}
+
+// camelCase: letters and digits, starting with a letter, and every upper
+// case letter followed by a lower case one, as in BenchmarkList10k. Fewer
+// than 1% of random base64 strings of 20 characters look so.
+func camelCase(run []byte) bool {
+	if !isLetter(run[0]) {
+		return false
+	}
+	for i, c := range run {
+		switch {
+		case 'A' <= c && c <= 'Z':
+			if i+1 == len(run) || !('a' <= run[i+1] && run[i+1] <= 'z') {
+				return false
+			}
+		case !isWordByte(c) || c == '_':
+			return false
+		}
+	}
+	return true
+}
+
+// alphabet: five characters that follow each other in ASCII, as in
+// ABCDE or 56789 (one random base64 string in millions has them).
+func alphabet(run []byte) bool {
+	rising := 0
+	for i := 1; i < len(run); i++ {
+		if run[i] == run[i-1]+1 {
+			rising++
+			if rising == 4 {
+				return true
+			}
+		} else {
+			rising = 0
+		}
+	}
+	return false
 }
 
 func isHex(run []byte) bool {

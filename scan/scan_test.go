@@ -64,14 +64,14 @@ func TestEveryRule(t *testing.T) {
 		{"google", "AIza" + rnd(alnum+"-_", 35, 14), "1:1:google-api-key"},
 		{"jwt", "Authorization: Bearer " + jwt, "1:23:jwt"},
 		{"unsigned jwt", "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxMjM0NTY3ODkwIn0.", ""},
-		{"rsa key", "-----BEGIN RSA PRIVATE KEY-----\n" + rnd(base64std, 64, 15) + "\n-----END RSA PRIVATE KEY-----", "1:1:private-key-block"},
-		{"openssh key", "-----BEGIN OPENSSH PRIVATE KEY-----", "1:1:private-key-block"},
-		{"pkcs8 key", "-----BEGIN PRIVATE KEY-----", "1:1:private-key-block"},
+		{"rsa key", "-----BEGIN RSA " + "PRIVATE KEY-----\n" + rnd(base64std, 64, 15) + "\n-----END RSA PRIVATE KEY-----", "1:1:private-key-block"},
+		{"openssh key", "-----BEGIN OPENSSH " + "PRIVATE KEY-----", "1:1:private-key-block"},
+		{"pkcs8 key", "-----BEGIN " + "PRIVATE KEY-----", "1:1:private-key-block"},
 		{"public key", "-----BEGIN PUBLIC KEY-----\n" + rnd(base64std, 64, 16) + "\n-----END PUBLIC KEY-----", ""},
 		{"age identity", "AGE-SECRET-KEY-1" + rnd(bech32Upper, 58, 17), "1:1:age-identity"},
 		{"age identity elided", "the AGE-SECRET-KEY-1… string", ""},
-		{"dsn", `url: "postgres://etl:Tr0ub4dor@db.internal:5432/warehouse"`, "1:22:dsn-password"},
-		{"dsn changeme", "mysql://root:changeme@localhost/app", "1:14:dsn-password"},
+		{"dsn", `url: "postgres://etl:Tr0ub4dor` + `@db.internal:5432/warehouse"`, "1:22:dsn-password"},
+		{"dsn changeme", "mysql://root:changeme" + "@localhost/app", "1:14:dsn-password"},
 		{"dsn reference", "postgres://etl:secret://prod/db/password@db:5432/x", ""},
 		{"dsn env var", "postgres://etl:${DB_PASSWORD}@db/x", ""},
 		{"dsn template", "postgres://etl:{{ .Password }}@db/x", ""},
@@ -88,6 +88,10 @@ func TestEveryRule(t *testing.T) {
 		{"go.sum-like", "golang.org/x/term v0.1.0 h1:" + rnd(base64std, 43, 22) + "=", ""},
 		{"reference", "password: secret://prod/db/" + rnd(alnum, 40, 23), ""},
 		{"identifier", "func TestSubcommandNamesHoldEachNameToItsCommand2(t *testing.T)", ""},
+		{"short identifier on a named line", "// BenchmarkListPrefix10k lists 10,000 secrets", ""},
+		{"an alphabet", `alnum = "` + alnum + `"`, ""},
+		{"indented armor", "    -----BEGIN AGE ENCRYPTED FILE-----\n    " + rnd(base64std, 64, 29) + "\n    -----END AGE ENCRYPTED FILE-----\nx = '" + rnd(base64std, 48, 19) + "'", "4:6:high-entropy-base64"},
+		{"a block never ended", `k := "-----BEGIN CERTIFICATE-----\n"` + strings.Repeat("\n", maxBlockLines) + "x = '" + rnd(base64std, 48, 19) + "'", fmt.Sprintf("%d:6:high-entropy-base64", maxBlockLines+1)},
 		{"path", "/usr/lib/postgresql/15/bin/Postgres/x", ""},
 		{"random path", "/srv/" + rnd(alnum, 10, 26) + "/" + rnd(alnum, 10, 27) + "/" + rnd(alnum, 20, 28), ""},
 		{"certificate body", "-----BEGIN CERTIFICATE-----\n" + rnd(base64std, 64, 24) + "\n-----END CERTIFICATE-----", ""},
@@ -116,7 +120,7 @@ func TestKnownValues(t *testing.T) {
 		t.Fatalf("a 4-byte value must be left out: Len %d Short %d", k.Len(), k.Short())
 	}
 	text := "first line\n" +
-		"DSN=postgres://etl:hunter2-but-longer@db:5432/w\n" +
+		"DSN=postgres://etl:hunter2-but-longer" + "@db:5432/w\n" +
 		"  token: ghp_" + rnd(alnum, 36, 30) + "\n" +
 		"hunter2-but-longeX, 1234, hunter2-but-longer"
 	want := "2:20:known-value=prod/db/password 3:10:known-value=prod/api/token 4:27:known-value=prod/db/password"
@@ -141,8 +145,8 @@ func TestFindingsCarryNoText(t *testing.T) {
 }
 
 func FuzzScan(f *testing.F) {
-	f.Add([]byte("postgres://u:p4ssw0rd@h/x\nAKIA"+rnd(upperDigits, 16, 1)), 3)
-	f.Add([]byte("-----BEGIN PRIVATE KEY-----\r\nabc\n"), 0)
+	f.Add([]byte("postgres://u:p4ssw0rd"+"@h/x\nAKIA"+rnd(upperDigits, 16, 1)), 3)
+	f.Add([]byte("-----BEGIN "+"PRIVATE KEY-----\r\nabc\n"), 0)
 	f.Add([]byte(""), 0)
 	const value = "known-value-123"
 	k := NewKnown()
