@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -13,14 +12,19 @@ import (
 )
 
 func newRefsCmd(a *App) *cobra.Command {
-	var asJSON bool
+	var asJSON, unused bool
 	c := &cobra.Command{
 		Use:   "refs [DIR]",
 		Short: "List which files reference which secrets, and the references to none",
-		Long: `List every secret:// reference in the text files under DIR (default: the
-current folder): file, line, reference, and whether the secret exists. .git,
-the store's own folder, binary files and files over 1 MiB are skipped; links
-are not followed. No value is read.
+		Long: `List every secret:// reference in the text files under DIR: file, line,
+reference, and whether the secret exists. Without DIR, the project folders
+the store names in .cabinet/store.yaml (projects: [../etl, ../dbt], relative
+to the store's folder), else the current folder. .git, the store's own
+folder, binary files and files over 1 MiB are skipped; links are not
+followed. No value is read.
+
+--unused lists instead the store's secrets that nothing there references:
+candidates to remove, once every project is listed.
 
 A reference to a secret that does not exist, or whose path is not valid in
 the store, is an error: refs exits 3 (or 2 for an invalid path) after the
@@ -29,15 +33,25 @@ list, so that a CI step catches a config that names a secret nobody made.`,
   cabinet refs deploy/ --json | jq -r '.[].ref' | sort -u`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			dir := "."
-			if len(args) == 1 {
-				dir = args[0]
-			}
-			return runRefs(a, dir, asJSON)
+			return runRefs(a, args, asJSON, unused)
 		},
 	}
 	c.Flags().BoolVar(&asJSON, "json", false, "the references as a JSON list, each with its file, line and state")
+	c.Flags().BoolVar(&unused, "unused", false, "list the secrets nothing references instead")
 	return c
+}
+
+// refsFolders are the folders refs reads: the one named, else the store's
+// projects, else the current folder; each with the name its files are
+// shown under ("" for none).
+func refsFolders(args []string, storeDir string, projects []string) (names, paths []string) {
+	switch {
+	case len(args) == 1:
+		return []string{""}, args
+	case len(projects) > 0:
+		return refs.Projects(storeDir, projects)
+	}
+	return []string{""}, []string{"."}
 }
 
 // refState is one reference found, with what the store says of it.
@@ -47,18 +61,18 @@ type refState struct {
 	Why   string `json:"why,omitempty"`
 }
 
-func runRefs(a *App, dir string, asJSON bool) error {
+func runRefs(a *App, args []string, asJSON, unused bool) error {
 	s, err := a.openStore()
 	if err != nil {
 		return err
 	}
-	storeDir, _ := filepath.Abs(s.Dir)
-	found, err := refs.InFiles(dir, func(p string) bool {
-		abs, _ := filepath.Abs(p)
-		return abs == storeDir
-	})
+	names, dirs := refsFolders(args, s.Dir, s.Config.Projects)
+	found, err := refs.InFolders(s.Dir, names, dirs)
 	if err != nil {
 		return err
+	}
+	if unused {
+		return printUnused(a, s, found, asJSON)
 	}
 	states := make([]refState, len(found))
 	missing, invalid := 0, 0
@@ -103,4 +117,42 @@ func runRefs(a *App, dir string, asJSON bool) error {
 		return errorOfKind(store.ErrNotFound, "%s to a secret that does not exist (see above)", plural(missing, "reference"))
 	}
 	return nil
+}
+
+// printUnused lists the secrets that none of found references.
+func printUnused(a *App, s *store.Store, found []refs.FileRef, asJSON bool) error {
+	used := map[string]bool{}
+	for _, f := range found {
+		used[f.Ref.Path] = true
+	}
+	secrets, bad, err := s.List()
+	if err != nil {
+		return err
+	}
+	type unusedSecret struct {
+		Path  string `json:"path"`
+		Owner string `json:"owner"`
+	}
+	list := []unusedSecret{}
+	for _, sec := range secrets {
+		if !used[sec.Path] {
+			list = append(list, unusedSecret{sec.Path, sec.Owner})
+		}
+	}
+	if asJSON {
+		if err := a.writeJSON(list); err != nil {
+			return err
+		}
+	} else {
+		rows := [][]string{{"PATH", "OWNER"}}
+		for _, u := range list {
+			rows = append(rows, []string{cell(u.Path), cell(u.Owner)})
+		}
+		if len(list) == 0 {
+			fmt.Fprintln(a.Out, "Every secret is referenced.")
+		} else {
+			writeColumns(a.Out, rows)
+		}
+	}
+	return reportBad(a, bad)
 }

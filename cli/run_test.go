@@ -216,3 +216,26 @@ func TestRefs(t *testing.T) {
 		t.Errorf("an invalid path: exit %d\n%s%s", r.code, r.out, r.err)
 	}
 }
+
+// TestRefsOfTheStoresProjects: store.yaml names the pipelines' folders;
+// refs alone reads them, and --unused lists what nothing references.
+func TestRefsOfTheStoresProjects(t *testing.T) {
+	e, _, _ := pipelineStore(t)
+	e.must("x-Canary-1234567", "set", "dev/old/thing", "--owner", "ops")
+	project := filepath.Join(e.dir, "etl")
+	os.MkdirAll(project, 0o700)
+	os.WriteFile(filepath.Join(project, "job.env"), []byte("DB=secret://prod/db/password\nT=secret://prod/api/token@previous\n"), 0o600)
+	config := filepath.Join(e.store(), ".cabinet", "store.yaml")
+	data, _ := os.ReadFile(config)
+	os.WriteFile(config, append(data, []byte("projects: [../etl]\n")...), 0o600)
+	if r := e.must("", "refs"); r.out != "../etl/job.env:1: secret://prod/db/password\n../etl/job.env:2: secret://prod/api/token@previous\n" {
+		t.Errorf("refs of the projects:\n%s", r.out)
+	}
+	if r := e.must("", "refs", "--unused"); !strings.Contains(r.out, "dev/old/thing  ops") || strings.Count(r.out, "\n") != 2 {
+		t.Errorf("refs --unused:\n%s", r.out)
+	}
+	os.WriteFile(config, append(data, []byte("projects: [\"bad\\x1b[2Jname\"]\n")...), 0o600)
+	if r := e.run("", "refs"); r.code != ExitCorrupt || !strings.Contains(r.err, "projects") {
+		t.Errorf("a project name with a control character: exit %d, %q", r.code, r.err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 )
@@ -74,4 +75,40 @@ func inFile(p string) ([]FileRef, error) {
 		}
 	}
 	return out, nil
+}
+
+// InFolders finds the references in folders, each file named under the
+// folder's name (names[i], "" for none), the store's own folder left out.
+func InFolders(storeDir string, names, dirs []string) ([]FileRef, error) {
+	storeAbs, _ := filepath.Abs(storeDir)
+	var all []FileRef
+	for i, dir := range dirs {
+		found, err := InFiles(dir, func(p string) bool {
+			abs, _ := filepath.Abs(p)
+			return abs == storeAbs
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range found {
+			if names[i] != "" {
+				f.File = path.Join(filepath.ToSlash(names[i]), f.File)
+			}
+			all = append(all, f)
+		}
+	}
+	return all, nil
+}
+
+// Projects are the project folders of a store (store.yaml's projects,
+// relative to its folder dir or absolute), as InFolders takes them.
+func Projects(dir string, projects []string) (names, dirs []string) {
+	for _, p := range projects {
+		d := p
+		if !filepath.IsAbs(d) {
+			d = filepath.Join(dir, d)
+		}
+		names, dirs = append(names, p), append(dirs, filepath.Clean(d))
+	}
+	return names, dirs
 }

@@ -49,12 +49,17 @@ type Store struct {
 type Config struct {
 	Environments []string
 	Warning      time.Duration
+	// Projects are the folders where the store's secrets are used (the
+	// pipelines' repositories), as store.yaml names them: relative to the
+	// store's folder, or absolute. They are read for references only.
+	Projects []string
 }
 
 type fileConfig struct {
 	Cabinet      int      `yaml:"cabinet"`
 	Environments []string `yaml:"environments,flow"`
 	Warning      string   `yaml:"warning"`
+	Projects     []string `yaml:"projects,omitempty"`
 }
 
 type fileRecipients struct {
@@ -218,14 +223,19 @@ func (s *Store) readConfig() error {
 		}
 		warning = e.Duration()
 	}
-	s.Config = Config{Environments: f.Environments, Warning: warning}
+	for _, p := range f.Projects {
+		if err := inventory.ValidateText("projects", p); err != nil || strings.TrimSpace(p) == "" {
+			return fmt.Errorf("%s: %w: projects: %q is not a folder name", name, ErrCorrupt, p)
+		}
+	}
+	s.Config = Config{Environments: f.Environments, Warning: warning, Projects: f.Projects}
 	return nil
 }
 
 func (s *Store) writeConfig() error {
 	warning := inventory.Every{N: int(s.Config.Warning / (24 * time.Hour)), Unit: 'd'}
 	return s.writeYAML(configFile, fileConfig{
-		Cabinet: inventory.FormatVersion, Environments: s.Config.Environments, Warning: warning.String(),
+		Cabinet: inventory.FormatVersion, Environments: s.Config.Environments, Warning: warning.String(), Projects: s.Config.Projects,
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/inventory"
+	"github.com/cabinethq/cabinet/refs"
 	"github.com/cabinethq/cabinet/themes"
 )
 
@@ -31,10 +32,11 @@ type detailScreen struct {
 	runbooks  []string // names in runbooks/, for the edit form
 	now       time.Time
 	warning   time.Duration
-	approver  string // who must approve the rotation that waits, or ""
-	revealed  string // the plaintext while revealed; "" otherwise
-	revealN   int    // counts reveals, so that an old timer cannot hide a new one
-	revealedV int    // the version revealed
+	approver  string   // who must approve the rotation that waits, or ""
+	usedBy    []string // the project files that reference it, file:line
+	revealed  string   // the plaintext while revealed; "" otherwise
+	revealN   int      // counts reveals, so that an old timer cannot hide a new one
+	revealedV int      // the version revealed
 	hidesAt   time.Time
 	deleted   bool // deleted from here: reloads no longer find it
 	events    detailEvents
@@ -54,7 +56,9 @@ type detailLoadedMsg struct {
 	runbook  string
 	runbooks []string
 	approver string
-	err      error
+	// usedBy are the files of the store's projects that reference it.
+	usedBy []string
+	err    error
 }
 
 // loadDetail reads path and what its detail shows; it blocks, so it runs
@@ -74,7 +78,36 @@ func loadDetail(st Store, path string) detailLoadedMsg {
 	}
 	d.runbooks, _ = st.Runbooks()
 	d.approver = approverOf(st, sec)
+	d.usedBy = usedBy(st, path)
 	return d
+}
+
+// usedByText names the first files that reference a secret, and how many
+// more.
+func usedByText(files []string) string {
+	const shown = 3
+	if len(files) <= shown {
+		return strings.Join(files, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(files[:shown], ", "), len(files)-shown)
+}
+
+// usedBy are the files of the store's projects (store.yaml's projects) that
+// reference path, as file:line.
+func usedBy(st Store, path string) []string {
+	projects := st.Settings().Projects
+	if len(projects) == 0 || st.Folder() == "" {
+		return nil
+	}
+	names, dirs := refs.Projects(st.Folder(), projects)
+	found, _ := refs.InFolders(st.Folder(), names, dirs)
+	var files []string
+	for _, f := range found {
+		if f.Ref.Path == path {
+			files = append(files, fmt.Sprintf("%s:%d", f.File, f.Line))
+		}
+	}
+	return files
 }
 
 // approverOf is who must approve sec's rotation before it goes on, or ""
@@ -123,6 +156,7 @@ func newDetailScreen(d *deps, loaded detailLoadedMsg) *detailScreen {
 func (s *detailScreen) show(loaded detailLoadedMsg) {
 	s.sec, s.scope, s.readers, s.runbook, s.runbooks = loaded.sec, loaded.scope, loaded.readers, loaded.runbook, loaded.runbooks
 	s.approver = loaded.approver
+	s.usedBy = loaded.usedBy
 	s.now, s.warning = s.d.clock.now(), s.d.store.Settings().Warning
 	s.keys.Approve.SetEnabled(s.approver != "")
 	s.keys.Runbook.SetEnabled(s.runbookName() != "")
@@ -434,6 +468,9 @@ func (s *detailScreen) content() string {
 		}
 	}
 	field("scope", fmt.Sprintf("%s: %s", s.scope, strings.Join(s.readers, ", ")))
+	if len(s.usedBy) > 0 {
+		field("used by", printable(usedByText(s.usedBy)))
+	}
 	for _, e := range sec.Exposures {
 		field("exposed", fmt.Sprintf("%s lost access on %s: rotate this secret", e.Member, e.At.Format(time.DateOnly))+st.Muted.Render("   R rotates it"))
 	}
