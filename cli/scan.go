@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/cabinethq/cabinet/crypto"
 	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/scan"
 	"github.com/cabinethq/cabinet/store"
@@ -185,35 +186,13 @@ func (r *scanRun) loadKnown(noValues bool) (*scan.Known, error) {
 		printLine(a.Err, "cabinet: warning: %s: this inventory's values are not looked for (--no-values silences this)", inventory.OneLine(err))
 		return known, nil
 	}
-	act := a.act(s, id)
-	secrets, _, err := s.List()
+	values, unread, err := readValues(s, id, a.act(s, id))
 	if err != nil {
 		return nil, err
 	}
-	unread := 0
-	for _, listed := range secrets {
-		// Only what the identity's scopes allow: a read outside them would
-		// fail anyway, and write a denied line in the audit log.
-		if !slices.Contains(s.Recipients.ReadersOf(listed.Path), act.Actor) {
-			continue
-		}
-		sec, err := s.Load(listed.Path) // the list holds no values
-		if err != nil {
-			unread++
-			continue
-		}
-		for _, v := range sec.Versions {
-			if v.Value == "" || (v.State != inventory.Current && v.State != inventory.Previous) {
-				continue
-			}
-			value, _, err := s.Read(sec.Path, inventory.Selector{Number: v.Number}, id, act)
-			if err != nil {
-				unread++
-				continue
-			}
-			known.Add(sec.Path, value)
-			clear(value)
-		}
+	for _, v := range values {
+		known.Add(v.path, v.value)
+		clear(v.value)
 	}
 	if unread > 0 {
 		fmt.Fprintf(a.Err, "cabinet: warning: %s could not be decrypted and are not looked for\n", plural(unread, "value"))
@@ -222,6 +201,65 @@ func (r *scanRun) loadKnown(noValues bool) (*scan.Known, error) {
 		fmt.Fprintf(a.Err, "cabinet: note: %s shorter than %d bytes not looked for\n", plural(known.Short(), "value"), scan.MinKnownLength)
 	}
 	return known, nil
+}
+
+type knownValue struct {
+	path  string
+	value []byte
+}
+
+// readValues decrypts the current and previous value of every secret the
+// identity's scopes let it read, on every core; each read is an audit
+// line. unread counts the values that failed to decrypt.
+func readValues(s *store.Store, id *crypto.Identity, act store.Act) (values []knownValue, unread int, err error) {
+	secrets, _, err := s.List()
+	if err != nil {
+		return nil, 0, err
+	}
+	var reqs []store.ReadRequest
+	for _, sec := range secrets {
+		// Only what the identity's scopes allow: a read outside them would
+		// fail anyway, and write a denied line in the audit log.
+		if !slices.Contains(s.Recipients.ReadersOf(sec.Path), act.Actor) {
+			continue
+		}
+		for _, v := range sec.Versions { // states only: a list holds no values
+			if v.State == inventory.Current || v.State == inventory.Previous {
+				reqs = append(reqs, store.ReadRequest{Path: sec.Path, Sel: inventory.Selector{Number: v.Number}})
+			}
+		}
+	}
+	// The reads' warnings (a value not bound yet) come from every worker.
+	if warn := s.Warn; warn != nil {
+		var mu sync.Mutex
+		s.SetWarn(func(msg string) { mu.Lock(); defer mu.Unlock(); warn(msg) })
+		defer s.SetWarn(warn)
+	}
+	values = make([]knownValue, len(reqs))
+	failed := make([]bool, len(reqs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				value, _, err := s.Read(reqs[i].Path, reqs[i].Sel, id, act)
+				// A retired value was dropped: there is nothing to read.
+				failed[i] = err != nil && !errors.Is(err, store.ErrNotFound)
+				values[i] = knownValue{reqs[i].Path, value}
+			}
+		})
+	}
+	for i := range reqs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, f := range failed {
+		if f {
+			unread++
+		}
+	}
+	return values, unread, nil
 }
 
 // report prints the findings and fails when there are any.

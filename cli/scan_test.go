@@ -301,3 +301,30 @@ func BenchmarkScan10k(b *testing.B) {
 		}
 	}
 }
+
+// TestScanLooksOnlyForValuesInScope: bob, who may read dev/ only, finds a
+// copy of a dev value, not of a prod one, and his scan leaves no denied
+// line in the audit log.
+func TestScanLooksOnlyForValuesInScope(t *testing.T) {
+	alice := newEnv(t)
+	alice.setup()
+	prod, dev := scanCanary(), scanCanary()
+	alice.must(prod, "set", "prod/db/password", "--owner", "a")
+	alice.must(dev, "set", "dev/db/password", "--owner", "a")
+	bob := newEnv(t)
+	bob.vars["CABINET_STORE"] = alice.store()
+	bob.vars["USER"] = "bob"
+	bobKey := strings.TrimSpace(bob.must("", "identity", "new").out)
+	alice.must("", "members", "add", "bob", bobKey, "--scope", "dev/")
+
+	dir := filepath.Join(bob.dir, "repo")
+	writeFiles(t, dir, map[string]string{"a.env": "P=" + prod + "\nD=" + dev + "\n"})
+	r := bob.run("", "scan", dir)
+	noValue(t, r, prod, dev)
+	if r.code != ExitFailed || r.out != dir+"/a.env:2:3: known-value of dev/db/password\n" {
+		t.Fatalf("bob's scan: exit %d, stdout %q, stderr %q", r.code, r.out, r.err)
+	}
+	if log := alice.must("", "audit", "--member", "bob").out; strings.Contains(log, "denied") || !strings.Contains(log, "dev/db/password") {
+		t.Fatalf("bob's scan in the audit log:\n%s", log)
+	}
+}
