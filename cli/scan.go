@@ -459,7 +459,7 @@ func (r *scanRun) git(dir string, args ...string) ([]byte, error) {
 // scanStaged scans the staged content of every staged file: what the
 // commit will hold, not what the work tree holds.
 func (r *scanRun) scanStaged() ([]scanFinding, error) {
-	names, err := r.git(".", "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR")
+	names, err := r.git(".", "diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--ignore-submodules")
 	if err != nil {
 		return nil, err
 	}
@@ -585,8 +585,10 @@ func (p *logParser) line(l []byte) {
 		p.header = false
 		p.next = hunkStart(string(l))
 	case !p.header && p.file != "" && len(l) > 0 && l[0] == '+':
-		p.text = append(append(p.text, l[1:]...), '\n')
-		p.lines = append(p.lines, p.next)
+		if len(p.text) <= maxScanSize { // past it, the file is skipped
+			p.text = append(append(p.text, l[1:]...), '\n')
+			p.lines = append(p.lines, p.next)
+		}
 		p.next++
 	case !p.header && len(l) > 0 && l[0] == ' ':
 		p.next++
@@ -600,7 +602,7 @@ func (p *logParser) flush() {
 		return
 	}
 	p.r.files++
-	if isBinary(p.text) {
+	if len(p.text) > maxScanSize || isBinary(p.text) {
 		p.r.skipped++
 		return
 	}

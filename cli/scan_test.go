@@ -328,3 +328,23 @@ func TestScanLooksOnlyForValuesInScope(t *testing.T) {
 		t.Fatalf("bob's scan in the audit log:\n%s", log)
 	}
 }
+
+func TestScanHistorySkipsBinaryAndLargeFiles(t *testing.T) {
+	e := newEnv(t)
+	dir := filepath.Join(e.dir, "repo")
+	gitRepo(t, dir)
+	token := githubToken()
+	writeFiles(t, dir, map[string]string{
+		"dump.sql":  strings.Repeat("-- filler line\n", 1<<17) + token + "\n",
+		"image.bin": "\x00\x01" + token,
+		"ok.txt":    "T=" + token + "\n",
+	})
+	gittest.Run(t, dir, "add", ".")
+	gittest.Run(t, dir, "commit", "-q", "-m", "files")
+	r := e.run("", "scan", "--history", "--no-values", dir)
+	noValue(t, r, token)
+	if r.code != ExitFailed || !strings.HasSuffix(r.out, ":ok.txt:1:3: github-token\n") || strings.Count(r.out, "\n") != 1 ||
+		!strings.Contains(r.err, "1 file skipped") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", r.code, r.out, r.err)
+	}
+}
