@@ -65,8 +65,8 @@ high entropy (they are full of digests).
 
 --history scans every commit of PATH's repository (git log -p --all), or
 those of --range (a pull request's: origin/main..HEAD): the lines each
-commit added, named COMMIT:FILE:LINE:COLUMN. --staged scans what
-is staged for the next commit (the pre-commit hook runs it).
+commit added, named COMMIT:FILE:LINE:COLUMN. --staged scans what is staged
+for the next commit (the pre-commit hook runs it).
 
 False positives go in an allow-list, --allow FILE or else .cabinetignore at
 the top of the repository: one entry a line, GLOB, GLOB:RULE or
