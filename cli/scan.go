@@ -209,8 +209,8 @@ type knownValue struct {
 }
 
 // readValues decrypts the current and previous value of every secret the
-// identity's scopes let it read, on every core; each read is an audit
-// line. unread counts the values that failed to decrypt.
+// identity's scopes let it read, on every core, as one audit line (and one
+// for each value that could not be read). unread counts those.
 func readValues(s *store.Store, id *crypto.Identity, act store.Act) (values []knownValue, unread int, err error) {
 	secrets, _, err := s.List()
 	if err != nil {
@@ -235,27 +235,15 @@ func readValues(s *store.Store, id *crypto.Identity, act store.Act) (values []kn
 		s.SetWarn(func(msg string) { mu.Lock(); defer mu.Unlock(); warn(msg) })
 		defer s.SetWarn(warn)
 	}
+	read, errs, err := s.ReadEach(inventory.ActionScan, "scan", reqs, id, act)
+	if err != nil {
+		return nil, 0, err
+	}
 	values = make([]knownValue, len(reqs))
-	failed := make([]bool, len(reqs))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				value, _, err := s.Read(reqs[i].Path, reqs[i].Sel, id, act)
-				// A retired value was dropped: there is nothing to read.
-				failed[i] = err != nil && !errors.Is(err, store.ErrNotFound)
-				values[i] = knownValue{reqs[i].Path, value}
-			}
-		})
-	}
-	for i := range reqs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for _, f := range failed {
-		if f {
+	for i, r := range reqs {
+		values[i] = knownValue{r.Path, read[i]}
+		// A retired value was dropped: there is nothing to read.
+		if errs[i] != nil && !errors.Is(errs[i], store.ErrNotFound) {
 			unread++
 		}
 	}

@@ -47,6 +47,9 @@ const (
 	// render: one line each, whose Detail lists every value read.
 	ActionRun    = "run"
 	ActionRender = "render"
+	// A scan for copies of the values in files: one line for every value
+	// it read, which no report counts as a use of them.
+	ActionScan = "scan"
 )
 
 // UnknownActor is the actor of an event by an identity that is no member's

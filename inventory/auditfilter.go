@@ -62,7 +62,7 @@ func actionMatches(a, action string) bool {
 // screen, to the clipboard, or for a job or a file's references.
 func IsAccess(action string) bool {
 	switch action {
-	case ActionRead, ActionReveal, ActionCopy, ActionRun, ActionRender:
+	case ActionRead, ActionReveal, ActionCopy, ActionRun, ActionRender, ActionScan:
 		return true
 	}
 	return false
@@ -72,7 +72,7 @@ func IsAccess(action string) bool {
 // for checking a filter's names.
 func Actions() []string {
 	return []string{
-		ActionRead, ActionReveal, ActionCopy, ActionRun, ActionRender, ActionSet, ActionCreate, ActionStage, ActionEdit,
+		ActionRead, ActionReveal, ActionCopy, ActionRun, ActionRender, ActionScan, ActionSet, ActionCreate, ActionStage, ActionEdit,
 		ActionRotateStart, ActionRotateStep, ActionRotateApprove, ActionRotatePromote, ActionRotateFinish, ActionRotateRollback,
 		ActionRemove, ActionResolve, ActionMemberAdd, ActionMemberRemove, ActionScopeSet, ActionMembersResolve, ActionReencrypt,
 		ActionJoin,

@@ -39,6 +39,9 @@ func TestEveryEventKindIsAudited(t *testing.T) {
 	for _, a := range []string{inventory.ActionRun, inventory.ActionRender} {
 		mustV(s.ReadMany(a, "job", []store.ReadRequest{{Path: path}}, alice.id, act(alice)))
 	}
+	if _, _, err := s.ReadEach(inventory.ActionScan, "scan", []store.ReadRequest{{Path: path}}, alice.id, act(alice)); err != nil {
+		t.Fatal(err)
+	}
 	stranger := newMember(t, "carol")
 	if _, _, err := s.Read(path, inventory.Selector{}, stranger.id, act(alice)); err == nil {
 		t.Fatal("a stranger read the value")

@@ -23,9 +23,56 @@ type ReadRequest struct {
 // is returned: the error is the first request's that failed, naming its
 // path, and the event records that refusal or failure.
 func (s *Store) ReadMany(action, what string, reqs []ReadRequest, id *crypto.Identity, act Act) ([][]byte, error) {
-	values := make([][]byte, len(reqs))
-	versions := make([]int, len(reqs))
-	errs := make([]error, len(reqs))
+	values, versions, errs := s.decryptAll(reqs, id)
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		for _, v := range values {
+			clear(v)
+		}
+		_ = s.Audit(act.event(action, reqs[i].Path, versions[i], readOutcome(err), what+": "+oneLineOf(err)))
+		return nil, err
+	}
+	if err := s.Audit(act.event(action, "", 0, inventory.OutcomeOK, inventory.ReadDetail(what, pathsOf(reqs), versions))); err != nil {
+		for _, v := range values {
+			clear(v)
+		}
+		return nil, err
+	}
+	return values, nil
+}
+
+// ReadEach is ReadMany for a scan, which looks for every value it can read:
+// a value that cannot be read is an error of its own (errs[i]), and a
+// line of its own in the audit log; the others are one line, listing
+// each value as PATH#N.
+func (s *Store) ReadEach(action, what string, reqs []ReadRequest, id *crypto.Identity, act Act) (values [][]byte, errs []error, err error) {
+	values, versions, errs := s.decryptAll(reqs, id)
+	var paths []string
+	var read []int
+	for i, e := range errs {
+		if e != nil {
+			_ = s.Audit(act.event(action, reqs[i].Path, versions[i], readOutcome(e), what+": "+oneLineOf(e)))
+			continue
+		}
+		paths, read = append(paths, reqs[i].Path), append(read, versions[i])
+	}
+	if len(paths) > 0 {
+		if err := s.Audit(act.event(action, "", 0, inventory.OutcomeOK, inventory.ReadDetail(what, paths, read))); err != nil {
+			for _, v := range values {
+				clear(v)
+			}
+			return nil, nil, err
+		}
+	}
+	return values, errs, nil
+}
+
+// decryptAll decrypts the values reqs name on every core, without
+// recording them.
+func (s *Store) decryptAll(reqs []ReadRequest, id *crypto.Identity) (values [][]byte, versions []int, errs []error) {
+	values, versions, errs = make([][]byte, len(reqs)), make([]int, len(reqs)), make([]error, len(reqs))
 	next := make(chan int, len(reqs))
 	for i := range reqs {
 		next <- i
@@ -40,31 +87,24 @@ func (s *Store) ReadMany(action, what string, reqs []ReadRequest, id *crypto.Ide
 		})
 	}
 	wg.Wait()
-	for i, err := range errs {
-		if err == nil {
-			continue
-		}
-		for _, v := range values {
-			clear(v)
-		}
-		outcome := inventory.OutcomeFailed
-		if errors.Is(err, crypto.ErrNoMatch) {
-			outcome = inventory.OutcomeDenied
-		}
-		_ = s.Audit(act.event(action, reqs[i].Path, versions[i], outcome, what+": "+oneLineOf(err)))
-		return nil, err
+	return values, versions, errs
+}
+
+// readOutcome is the audit outcome of a read that failed: denied where the
+// identity may not read it.
+func readOutcome(err error) string {
+	if errors.Is(err, crypto.ErrNoMatch) {
+		return inventory.OutcomeDenied
 	}
+	return inventory.OutcomeFailed
+}
+
+func pathsOf(reqs []ReadRequest) []string {
 	paths := make([]string, len(reqs))
 	for i, r := range reqs {
 		paths[i] = r.Path
 	}
-	if err := s.Audit(act.event(action, "", 0, inventory.OutcomeOK, inventory.ReadDetail(what, paths, versions))); err != nil {
-		for _, v := range values {
-			clear(v)
-		}
-		return nil, err
-	}
-	return values, nil
+	return paths
 }
 
 // readOne decrypts one value, as Read does, without recording it.
