@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/spf13/cobra"
@@ -188,14 +189,14 @@ func formatDotenv(prefix string, secrets []exported) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-var plainDotenv = regexp.MustCompile(`^[A-Za-z0-9_./:@+,=-]*$`)
+var plainDotenv = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_./:@+,=-]*$`) })
 
 // writeDotenvValue quotes a value so that dotenv tools (and import) read
 // it back exactly: bare when it is plain, in single quotes when that is
 // enough, else in double quotes with \ " $ and line breaks escaped.
 func writeDotenvValue(b *bytes.Buffer, v []byte) {
 	switch {
-	case plainDotenv.Match(v):
+	case plainDotenv().Match(v):
 		b.Write(v)
 	case !bytes.ContainsAny(v, "'\n\r"):
 		b.WriteByte('\'')
@@ -265,7 +266,7 @@ type k8sMetadata struct {
 }
 
 // dnsSubdomain is what Kubernetes accepts as an object's name.
-var dnsSubdomain = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`)
+var dnsSubdomain = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`) })
 
 // k8sName is --name, or the prefix made a name: prod/etl/ is prod-etl.
 func k8sName(prefix, name string) (string, error) {
@@ -275,7 +276,7 @@ func k8sName(prefix, name string) (string, error) {
 			return "", usagef("a Kubernetes Secret needs a name: give --name, or a prefix to name it after")
 		}
 	}
-	if len(name) > 253 || !dnsSubdomain.MatchString(name) {
+	if len(name) > 253 || !dnsSubdomain().MatchString(name) {
 		return "", usagef("--name %q is not a Kubernetes name: lower-case letters, digits, - and ., starting and ending with a letter or digit", name)
 	}
 	return name, nil

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v3"
@@ -129,13 +130,13 @@ func decodeYAML(data []byte, v any) error {
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
 		msg := strings.TrimPrefix(strings.TrimPrefix(err.Error(), "yaml: "), "unmarshal errors:")
-		msg = unknownField.ReplaceAllString(msg, `unknown key "$1" (the keys are: theme)`)
+		msg = unknownField().ReplaceAllString(msg, `unknown key "$1" (the keys are: theme)`)
 		return errors.New(strings.Join(strings.Fields(msg), " "))
 	}
 	return nil
 }
 
-var unknownField = regexp.MustCompile(`field (\S+) not found in type \S+`)
+var unknownField = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`field (\S+) not found in type \S+`) })
 
 func newDemoCmd(a *App) *cobra.Command {
 	return &cobra.Command{

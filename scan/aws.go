@@ -31,7 +31,7 @@ func (a *awsState) candidate(run, line []byte, n, column, offset int, random boo
 		return false
 	}
 	f := Finding{Line: n, Column: column, Kind: KindToken, Rule: "aws-secret-access-key", start: offset, end: offset + 40}
-	a.candidates = append(a.candidates, awsCandidate{Finding: f, named: awsSecretKeyword.Match(line), random: random})
+	a.candidates = append(a.candidates, awsCandidate{Finding: f, named: awsSecretKeyword().Match(line), random: random})
 	return true
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Kind groups rules by what they find.
@@ -34,30 +35,35 @@ type rule struct {
 // secret in it starts (the password of a DSN).
 type match struct{ start, end, at int }
 
-var rules = []rule{
-	{name: "aws-access-key-id", kind: KindToken, triggers: []string{"AKIA", "ASIA"},
-		re: regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
-	{name: "github-token", kind: KindToken, triggers: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"},
-		re: regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{36}\b`)},
-	{name: "github-fine-grained-token", kind: KindToken, triggers: []string{"github_pat_"},
-		re: regexp.MustCompile(`\bgithub_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}\b`)},
-	{name: "gitlab-token", kind: KindToken, triggers: []string{"glpat-"},
-		re: regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}`)},
-	{name: "slack-token", kind: KindToken, triggers: []string{"xox"},
-		re: regexp.MustCompile(`\bxox[abprs]-[A-Za-z0-9]+-[A-Za-z0-9-]{8,}`)},
-	{name: "stripe-key", kind: KindToken, triggers: []string{"k_live_"},
-		re: regexp.MustCompile(`\b[sr]k_live_[A-Za-z0-9]{20,}`)},
-	{name: "google-api-key", kind: KindToken, triggers: []string{"AIza"},
-		re: regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`)},
-	{name: "jwt", kind: KindToken, triggers: []string{"eyJ"},
-		re: regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}`)},
-	{name: "private-key-block", kind: KindPrivateKey, triggers: []string{"PRIVATE KEY"},
-		re: regexp.MustCompile(`-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----`)},
-	// Bech32's upper-case alphabet: no 1, B, I or O after the separator.
-	{name: "age-identity", kind: KindPrivateKey, triggers: []string{"AGE-SECRET-KEY-1"},
-		re: regexp.MustCompile(`AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58}`)},
-	{name: "dsn-password", kind: KindPassword, triggers: []string{"://"}, find: dsnPasswords},
-}
+// rules are compiled the first time a scan needs them, not when the
+// program starts: every cabinet command links this package, and a `get`
+// has no use for a dozen regular expressions.
+var rules = sync.OnceValue(func() []rule {
+	return []rule{
+		{name: "aws-access-key-id", kind: KindToken, triggers: []string{"AKIA", "ASIA"},
+			re: regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
+		{name: "github-token", kind: KindToken, triggers: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"},
+			re: regexp.MustCompile(`\bgh[pousr]_[A-Za-z0-9]{36}\b`)},
+		{name: "github-fine-grained-token", kind: KindToken, triggers: []string{"github_pat_"},
+			re: regexp.MustCompile(`\bgithub_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}\b`)},
+		{name: "gitlab-token", kind: KindToken, triggers: []string{"glpat-"},
+			re: regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}`)},
+		{name: "slack-token", kind: KindToken, triggers: []string{"xox"},
+			re: regexp.MustCompile(`\bxox[abprs]-[A-Za-z0-9]+-[A-Za-z0-9-]{8,}`)},
+		{name: "stripe-key", kind: KindToken, triggers: []string{"k_live_"},
+			re: regexp.MustCompile(`\b[sr]k_live_[A-Za-z0-9]{20,}`)},
+		{name: "google-api-key", kind: KindToken, triggers: []string{"AIza"},
+			re: regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`)},
+		{name: "jwt", kind: KindToken, triggers: []string{"eyJ"},
+			re: regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}`)},
+		{name: "private-key-block", kind: KindPrivateKey, triggers: []string{"PRIVATE KEY"},
+			re: regexp.MustCompile(`-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----`)},
+		// Bech32's upper-case alphabet: no 1, B, I or O after the separator.
+		{name: "age-identity", kind: KindPrivateKey, triggers: []string{"AGE-SECRET-KEY-1"},
+			re: regexp.MustCompile(`AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58}`)},
+		{name: "dsn-password", kind: KindPassword, triggers: []string{"://"}, find: dsnPasswords},
+	}
+})
 
 // dsnPasswords finds scheme://user:<password>@host, reporting where the
 // password starts, unless the password is a placeholder.
@@ -132,7 +138,9 @@ func placeholder(p []byte) bool {
 
 // awsSecretKeyword marks a line that names an AWS secret access key: a
 // random 40-character string on it is reported as one.
-var awsSecretKeyword = regexp.MustCompile(`(?i)aws.{0,20}secret|secret.?access.?key`)
+var awsSecretKeyword = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)aws.{0,20}secret|secret.?access.?key`)
+})
 
 // awsNear is how many lines from an access key id a 40-character string
 // is taken as its secret key.
@@ -144,4 +152,6 @@ var hashPrefixes = []string{"sha1-", "sha256-", "sha384-", "sha512-", "sha1:", "
 
 // secretishKeyword marks a line where a random hexadecimal string is likely
 // a secret rather than a digest or a commit id.
-var secretishKeyword = regexp.MustCompile(`(?i)secret|token|passw|pwd|api.?key|private|credential|auth`)
+var secretishKeyword = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)secret|token|passw|pwd|api.?key|private|credential|auth`)
+})

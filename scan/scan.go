@@ -98,9 +98,10 @@ func lineStarts(data []byte) []int {
 // hold none, and one look over the whole text is cheaper than one a line.
 func activeRules(data []byte) []*rule {
 	var active []*rule
-	for i := range rules {
-		if containsAny(data, rules[i].triggers) {
-			active = append(active, &rules[i])
+	all := rules()
+	for i := range all {
+		if containsAny(data, all[i].triggers) {
+			active = append(active, &all[i])
 		}
 	}
 	return active
@@ -228,7 +229,7 @@ func highEntropy(run, line []byte) (string, bool) {
 	if len(run) < 20 {
 		return "", false
 	}
-	named := func() bool { return secretishKeyword.Match(line) }
+	named := func() bool { return secretishKeyword().Match(line) }
 	if isHex(run) {
 		if len(run) >= 32 && entropy(run) >= 3.0 && named() {
 			return "high-entropy-hex", true
