@@ -40,33 +40,35 @@ func nights(n int) []int {
 // demoReads are who read what over the past weeks: the ETL job every
 // night, the team now and then, dave until he left, and carol once where
 // her scope does not reach.
-var demoReads = []demoRead{
-	{by: "etl-prod", action: inventory.ActionRead, path: "prod/warehouse/etl-password", days: nights(14), nightly: true},
-	{by: "etl-prod", action: inventory.ActionRead, path: "prod/kafka/sasl-password", days: nights(14), nightly: true},
-	{by: "etl-prod", action: inventory.ActionRead, path: "prod/s3/access-key", days: nights(7), nightly: true},
-	{by: "etl-prod", action: inventory.ActionRead, path: "prod/s3/secret-key", days: nights(7), nightly: true},
+func demoReads() []demoRead {
+	return []demoRead{
+		{by: "etl-prod", action: inventory.ActionRead, path: "prod/warehouse/etl-password", days: nights(14), nightly: true},
+		{by: "etl-prod", action: inventory.ActionRead, path: "prod/kafka/sasl-password", days: nights(14), nightly: true},
+		{by: "etl-prod", action: inventory.ActionRead, path: "prod/s3/access-key", days: nights(7), nightly: true},
+		{by: "etl-prod", action: inventory.ActionRead, path: "prod/s3/secret-key", days: nights(7), nightly: true},
 
-	{by: demoUser, action: inventory.ActionRead, path: "prod/warehouse/etl-password", days: []int{30, 9}},
-	{by: demoUser, action: inventory.ActionReveal, path: "prod/warehouse/dbt-password", days: []int{12, 7}},
-	{by: demoUser, action: inventory.ActionCopy, path: "prod/partner/stripe-api-key", days: []int{15}},
-	{by: demoUser, action: inventory.ActionReveal, path: "prod/postgres/orders-password", days: []int{18, 4}},
-	{by: demoUser, action: inventory.ActionCopy, path: "prod/sftp/partner-ssh-key", days: []int{2}},
-	{by: demoUser, action: inventory.ActionRead, path: "stg/kafka/sasl-password", days: []int{25}},
+		{by: demoUser, action: inventory.ActionRead, path: "prod/warehouse/etl-password", days: []int{30, 9}},
+		{by: demoUser, action: inventory.ActionReveal, path: "prod/warehouse/dbt-password", days: []int{12, 7}},
+		{by: demoUser, action: inventory.ActionCopy, path: "prod/partner/stripe-api-key", days: []int{15}},
+		{by: demoUser, action: inventory.ActionReveal, path: "prod/postgres/orders-password", days: []int{18, 4}},
+		{by: demoUser, action: inventory.ActionCopy, path: "prod/sftp/partner-ssh-key", days: []int{2}},
+		{by: demoUser, action: inventory.ActionRead, path: "stg/kafka/sasl-password", days: []int{25}},
 
-	{by: "bob", action: inventory.ActionRead, path: "stg/warehouse/etl-password", days: []int{27, 20, 13, 6}},
-	{by: "bob", action: inventory.ActionReveal, path: "stg/s3/secret-key", days: []int{18, 3}},
-	{by: "bob", action: inventory.ActionCopy, path: "dev/postgres/orders-password", days: []int{11, 2}},
-	{by: "bob", action: inventory.ActionRead, path: "stg/kafka/sasl-password", days: []int{35, 16}},
-	{by: "bob", action: inventory.ActionRead, path: "dev/warehouse/etl-password", days: []int{9}},
+		{by: "bob", action: inventory.ActionRead, path: "stg/warehouse/etl-password", days: []int{27, 20, 13, 6}},
+		{by: "bob", action: inventory.ActionReveal, path: "stg/s3/secret-key", days: []int{18, 3}},
+		{by: "bob", action: inventory.ActionCopy, path: "dev/postgres/orders-password", days: []int{11, 2}},
+		{by: "bob", action: inventory.ActionRead, path: "stg/kafka/sasl-password", days: []int{35, 16}},
+		{by: "bob", action: inventory.ActionRead, path: "dev/warehouse/etl-password", days: []int{9}},
 
-	{by: "carol", action: inventory.ActionReveal, path: "dev/jupyter/token", days: []int{26, 12, 4}},
-	{by: "carol", action: inventory.ActionCopy, path: "dev/ml/wandb-api-key", days: []int{19, 5}},
-	{by: "carol", action: inventory.ActionRead, path: "dev/s3/access-key", days: []int{8}},
-	// Her own token, but in prod/, which she may not read.
-	{by: "carol", action: inventory.ActionRead, path: "prod/tableau/personal-access-token", days: []int{10}},
+		{by: "carol", action: inventory.ActionReveal, path: "dev/jupyter/token", days: []int{26, 12, 4}},
+		{by: "carol", action: inventory.ActionCopy, path: "dev/ml/wandb-api-key", days: []int{19, 5}},
+		{by: "carol", action: inventory.ActionRead, path: "dev/s3/access-key", days: []int{8}},
+		// Her own token, but in prod/, which she may not read.
+		{by: "carol", action: inventory.ActionRead, path: "prod/tableau/personal-access-token", days: []int{10}},
 
-	{by: "dave", action: inventory.ActionRead, path: "stg/kafka/sasl-password", days: []int{60, 45, 30, 23}},
-	{by: "dave", action: inventory.ActionReveal, path: "stg/kafka/schema-registry-token", days: []int{40, 24}},
+		{by: "dave", action: inventory.ActionRead, path: "stg/kafka/sasl-password", days: []int{60, 45, 30, 23}},
+		{by: "dave", action: inventory.ActionReveal, path: "stg/kafka/schema-registry-token", days: []int{40, 24}},
+	}
 }
 
 // seedRead reads path as by does; a refusal is recorded by the store and
@@ -99,12 +101,14 @@ type demoRotation struct {
 
 // demoRotations: the versions they make come after the values of
 // demoSecrets' days, and count in the statuses.
-var demoRotations = []demoRotation{
-	{path: "prod/warehouse/etl-password", days: 70, by: demoUser},
-	{path: "stg/kafka/sasl-password", days: 60, by: "bob", finisher: demoUser},
-	{path: "stg/partner/stripe-api-key", days: 170, by: "bob", approver: demoUser},
-	// Still overdue: the new password did not pass the test job.
-	{path: "prod/warehouse/dbt-password", days: 6, by: demoUser, fail: 2},
+func demoRotations() []demoRotation {
+	return []demoRotation{
+		{path: "prod/warehouse/etl-password", days: 70, by: demoUser},
+		{path: "stg/kafka/sasl-password", days: 60, by: "bob", finisher: demoUser},
+		{path: "stg/partner/stripe-api-key", days: 170, by: "bob", approver: demoUser},
+		// Still overdue: the new password did not pass the test job.
+		{path: "prod/warehouse/dbt-password", days: 6, by: demoUser, fail: 2},
+	}
 }
 
 // demoStepFailure is what the failing step prints before it exits: a

@@ -47,92 +47,94 @@ const (
 
 // demoSecrets is the sample inventory of a data-pipeline team. Its statuses,
 // with the default 14-day warning window, are spelled out on each line.
-var demoSecrets = []demoSecret{
-	// prod: alice and the etl-prod job identity.
-	{path: "prod/warehouse/etl-password", owner: "data-platform", description: "Password of etl_service, the nightly ETL's login to the warehouse",
-		tags: []string{"warehouse", "etl"}, every: "90d", runbook: "db-password", value: demoGen(32, "alnum"), days: []int{250, 160}, pending: 3}, // rotated 70 days ago; rotating
-	{path: "prod/warehouse/dbt-password", owner: "analytics", description: "dbt Cloud's login to the warehouse (transform jobs)",
-		tags: []string{"warehouse", "dbt"}, every: "90d", runbook: "db-password", value: demoGen(32, "alnum"), days: []int{190, 97}}, // overdue
-	{path: "prod/warehouse/readonly-password", owner: "analytics", description: "Read-only login used by dashboards and ad-hoc queries",
-		tags: []string{"warehouse", "bi"}, every: "180d", value: demoGen(24, "alnum"), days: []int{120}}, // ok
-	{path: "prod/postgres/orders-password", owner: "payments", description: "Replica login of the orders database, read by the CDC connector",
-		tags: []string{"postgres", "cdc", "pii"}, every: "30d", runbook: "db-password", value: demoGen(32, "alnum"), days: []int{75, 44, 21}}, // due
-	{path: "prod/postgres/replication-password", owner: "data-platform", description: "Logical replication slot user of the orders database",
-		tags: []string{"postgres", "cdc"}, every: "90d", value: demoGen(40, "alnum"), days: []int{300, 210, 130}}, // overdue
-	{path: "prod/kafka/sasl-password", owner: "data-platform", description: "SASL/SCRAM password of the pipeline's Kafka producer and consumers",
-		tags: []string{"kafka", "streaming"}, every: "90d", runbook: "kafka-credentials", value: demoGen(40, "alnum"), days: []int{180, 84}}, // due
-	{path: "prod/kafka/schema-registry-token", owner: "data-platform", description: "API token of the schema registry",
-		tags: []string{"kafka", "streaming"}, every: "180d", value: demoGen(48, "hex"), days: []int{40}}, // ok
-	{path: "prod/s3/access-key", owner: "data-platform", description: "AWS access key ID of the lake-writer IAM user",
-		tags: []string{"aws", "lake"}, every: "90d", value: demoAWSAccessKey, days: []int{100, 12}}, // ok
-	{path: "prod/s3/secret-key", owner: "data-platform", description: "AWS secret access key of the lake-writer IAM user",
-		tags: []string{"aws", "lake"}, every: "90d", value: demoGen(40, "alnum"), days: []int{100, 12}}, // ok
-	{path: "prod/partner/stripe-api-key", owner: "payments", description: "Stripe restricted key that the revenue sync reads charges with",
-		tags: []string{"partner", "stripe", "revenue"}, every: "180d", runbook: "stripe-api-key", value: demoPrefixed("rk_live_", 32, "alnum"), days: []int{200}}, // overdue
-	{path: "prod/partner/stripe-webhook-secret", owner: "payments", description: "Signing secret of the Stripe webhook endpoint",
-		tags: []string{"partner", "stripe"}, value: demoPrefixed("whsec_", 32, "alnum"), days: []int{260}}, // no-policy
-	{path: "prod/partner/salesforce-client-secret", owner: "growth", description: "OAuth client secret of the Salesforce connected app (CRM export)",
-		tags: []string{"partner", "crm"}, every: "180d", value: demoGen(64, "hex"), days: []int{90}}, // ok
-	{path: "prod/partner/hubspot-token", owner: "growth", description: "Private app token for the HubSpot export; waiting for the partner's key",
-		tags: []string{"partner", "crm"}, every: "90d"}, // no-value
-	{path: "prod/airflow/fernet-key", owner: "data-platform", description: "Airflow's key for the connections it stores; rotating it means re-encrypting them",
-		tags: []string{"airflow"}, value: demoFernetKey, days: []int{340}}, // no-policy
-	{path: "prod/airflow/webserver-secret-key", owner: "data-platform", description: "Flask secret key of the Airflow web server (session cookies)",
-		tags: []string{"airflow"}, every: "180d", value: demoGen(48, "symbols"), days: []int{60}}, // ok
-	{path: "prod/ml/feature-store-token", owner: "ml-platform", description: "Token the feature pipelines use to write to the online feature store",
-		tags: []string{"ml", "features"}, every: "30d", value: demoGen(40, "alnum"), days: []int{65, 33}}, // overdue
-	{path: "prod/ml/model-registry-password", owner: "ml-platform", description: "Login of the training jobs to the model registry",
-		tags: []string{"ml"}, every: "90d", value: demoGen(28, "symbols"), days: []int{110, 20}}, // ok
-	{path: "prod/bigquery/service-account-key", owner: "analytics", description: "Service account key of the marketing export to BigQuery",
-		tags: []string{"gcp", "bigquery"}, every: "90d", value: demoGCPKey, days: []int{45}}, // ok
-	{path: "prod/sftp/partner-ssh-key", owner: "data-platform", description: "SSH key that pulls the partners' daily files from their SFTP drop",
-		tags: []string{"sftp", "partner"}, every: "180d", value: demoPEM("OPENSSH PRIVATE KEY", 306), days: []int{150}}, // ok
-	{path: "prod/tableau/personal-access-token", owner: "carol", description: "Carol's Tableau token for the extract refresh job",
-		tags: []string{"bi"}, every: "90d", value: demoGen(32, "alnum"), days: []int{88}}, // due
+func demoSecrets() []demoSecret {
+	return []demoSecret{
+		// prod: alice and the etl-prod job identity.
+		{path: "prod/warehouse/etl-password", owner: "data-platform", description: "Password of etl_service, the nightly ETL's login to the warehouse",
+			tags: []string{"warehouse", "etl"}, every: "90d", runbook: "db-password", value: demoGen(32, "alnum"), days: []int{250, 160}, pending: 3}, // rotated 70 days ago; rotating
+		{path: "prod/warehouse/dbt-password", owner: "analytics", description: "dbt Cloud's login to the warehouse (transform jobs)",
+			tags: []string{"warehouse", "dbt"}, every: "90d", runbook: "db-password", value: demoGen(32, "alnum"), days: []int{190, 97}}, // overdue
+		{path: "prod/warehouse/readonly-password", owner: "analytics", description: "Read-only login used by dashboards and ad-hoc queries",
+			tags: []string{"warehouse", "bi"}, every: "180d", value: demoGen(24, "alnum"), days: []int{120}}, // ok
+		{path: "prod/postgres/orders-password", owner: "payments", description: "Replica login of the orders database, read by the CDC connector",
+			tags: []string{"postgres", "cdc", "pii"}, every: "30d", runbook: "db-password", value: demoGen(32, "alnum"), days: []int{75, 44, 21}}, // due
+		{path: "prod/postgres/replication-password", owner: "data-platform", description: "Logical replication slot user of the orders database",
+			tags: []string{"postgres", "cdc"}, every: "90d", value: demoGen(40, "alnum"), days: []int{300, 210, 130}}, // overdue
+		{path: "prod/kafka/sasl-password", owner: "data-platform", description: "SASL/SCRAM password of the pipeline's Kafka producer and consumers",
+			tags: []string{"kafka", "streaming"}, every: "90d", runbook: "kafka-credentials", value: demoGen(40, "alnum"), days: []int{180, 84}}, // due
+		{path: "prod/kafka/schema-registry-token", owner: "data-platform", description: "API token of the schema registry",
+			tags: []string{"kafka", "streaming"}, every: "180d", value: demoGen(48, "hex"), days: []int{40}}, // ok
+		{path: "prod/s3/access-key", owner: "data-platform", description: "AWS access key ID of the lake-writer IAM user",
+			tags: []string{"aws", "lake"}, every: "90d", value: demoAWSAccessKey, days: []int{100, 12}}, // ok
+		{path: "prod/s3/secret-key", owner: "data-platform", description: "AWS secret access key of the lake-writer IAM user",
+			tags: []string{"aws", "lake"}, every: "90d", value: demoGen(40, "alnum"), days: []int{100, 12}}, // ok
+		{path: "prod/partner/stripe-api-key", owner: "payments", description: "Stripe restricted key that the revenue sync reads charges with",
+			tags: []string{"partner", "stripe", "revenue"}, every: "180d", runbook: "stripe-api-key", value: demoPrefixed("rk_live_", 32, "alnum"), days: []int{200}}, // overdue
+		{path: "prod/partner/stripe-webhook-secret", owner: "payments", description: "Signing secret of the Stripe webhook endpoint",
+			tags: []string{"partner", "stripe"}, value: demoPrefixed("whsec_", 32, "alnum"), days: []int{260}}, // no-policy
+		{path: "prod/partner/salesforce-client-secret", owner: "growth", description: "OAuth client secret of the Salesforce connected app (CRM export)",
+			tags: []string{"partner", "crm"}, every: "180d", value: demoGen(64, "hex"), days: []int{90}}, // ok
+		{path: "prod/partner/hubspot-token", owner: "growth", description: "Private app token for the HubSpot export; waiting for the partner's key",
+			tags: []string{"partner", "crm"}, every: "90d"}, // no-value
+		{path: "prod/airflow/fernet-key", owner: "data-platform", description: "Airflow's key for the connections it stores; rotating it means re-encrypting them",
+			tags: []string{"airflow"}, value: demoFernetKey, days: []int{340}}, // no-policy
+		{path: "prod/airflow/webserver-secret-key", owner: "data-platform", description: "Flask secret key of the Airflow web server (session cookies)",
+			tags: []string{"airflow"}, every: "180d", value: demoGen(48, "symbols"), days: []int{60}}, // ok
+		{path: "prod/ml/feature-store-token", owner: "ml-platform", description: "Token the feature pipelines use to write to the online feature store",
+			tags: []string{"ml", "features"}, every: "30d", value: demoGen(40, "alnum"), days: []int{65, 33}}, // overdue
+		{path: "prod/ml/model-registry-password", owner: "ml-platform", description: "Login of the training jobs to the model registry",
+			tags: []string{"ml"}, every: "90d", value: demoGen(28, "symbols"), days: []int{110, 20}}, // ok
+		{path: "prod/bigquery/service-account-key", owner: "analytics", description: "Service account key of the marketing export to BigQuery",
+			tags: []string{"gcp", "bigquery"}, every: "90d", value: demoGCPKey, days: []int{45}}, // ok
+		{path: "prod/sftp/partner-ssh-key", owner: "data-platform", description: "SSH key that pulls the partners' daily files from their SFTP drop",
+			tags: []string{"sftp", "partner"}, every: "180d", value: demoPEM("OPENSSH PRIVATE KEY", 306), days: []int{150}}, // ok
+		{path: "prod/tableau/personal-access-token", owner: "carol", description: "Carol's Tableau token for the extract refresh job",
+			tags: []string{"bi"}, every: "90d", value: demoGen(32, "alnum"), days: []int{88}}, // due
 
-	// stg: alice and bob (and, for a while, dave on stg/kafka/).
-	{path: "stg/warehouse/etl-password", owner: "data-platform", description: "Password of etl_service on the staging warehouse",
-		tags: []string{"warehouse", "etl"}, every: "90d", runbook: "db-password", by: "bob", value: demoGen(32, "alnum"), days: []int{140, 50}}, // ok
-	{path: "stg/postgres/orders-password", owner: "payments", description: "Login of the CDC connector to the staging orders database",
-		tags: []string{"postgres", "cdc"}, every: "90d", runbook: "db-password", value: demoGen(32, "alnum"), days: []int{100}}, // overdue
-	{path: "stg/kafka/sasl-password", owner: "data-platform", description: "SASL/SCRAM password of the staging Kafka cluster",
-		tags: []string{"kafka", "streaming"}, every: "90d", runbook: "kafka-credentials", by: "bob", value: demoGen(40, "alnum"), days: []int{150}}, // rotated 60 days ago; exposed
-	{path: "stg/kafka/schema-registry-token", owner: "data-platform", description: "API token of the staging schema registry",
-		tags: []string{"kafka", "streaming"}, every: "180d", by: "dave", value: demoGen(48, "hex"), days: []int{45}}, // exposed
-	{path: "stg/s3/access-key", owner: "data-platform", description: "AWS access key ID of the staging lake-writer",
-		tags: []string{"aws", "lake"}, every: "90d", by: "bob", value: demoAWSAccessKey, days: []int{30}}, // ok
-	{path: "stg/s3/secret-key", owner: "data-platform", description: "AWS secret access key of the staging lake-writer",
-		tags: []string{"aws", "lake"}, every: "90d", by: "bob", value: demoGen(40, "alnum"), days: []int{30}}, // ok
-	{path: "stg/partner/stripe-api-key", owner: "payments", description: "Stripe test-mode key of the revenue sync",
-		tags: []string{"partner", "stripe"}, every: "180d", runbook: "stripe-api-key", value: demoPrefixed("rk_test_", 32, "alnum"), days: []int{350}}, // rotated 170 days ago; due
-	{path: "stg/partner/segment-write-key", owner: "growth", description: "Segment write key of the staging event collector",
-		tags: []string{"partner", "events"}, every: "90d", value: demoGen(32, "alnum"), days: []int{230, 110}}, // overdue
-	{path: "stg/airflow/fernet-key", owner: "data-platform", description: "Fernet key of the staging Airflow",
-		tags: []string{"airflow"}, by: "bob", value: demoFernetKey, days: []int{200}}, // no-policy
-	{path: "stg/ml/feature-store-token", owner: "ml-platform", description: "Token of the staging feature store",
-		tags: []string{"ml", "features"}, every: "30d", value: demoGen(40, "alnum"), days: []int{38, 10}}, // ok
+		// stg: alice and bob (and, for a while, dave on stg/kafka/).
+		{path: "stg/warehouse/etl-password", owner: "data-platform", description: "Password of etl_service on the staging warehouse",
+			tags: []string{"warehouse", "etl"}, every: "90d", runbook: "db-password", by: "bob", value: demoGen(32, "alnum"), days: []int{140, 50}}, // ok
+		{path: "stg/postgres/orders-password", owner: "payments", description: "Login of the CDC connector to the staging orders database",
+			tags: []string{"postgres", "cdc"}, every: "90d", runbook: "db-password", value: demoGen(32, "alnum"), days: []int{100}}, // overdue
+		{path: "stg/kafka/sasl-password", owner: "data-platform", description: "SASL/SCRAM password of the staging Kafka cluster",
+			tags: []string{"kafka", "streaming"}, every: "90d", runbook: "kafka-credentials", by: "bob", value: demoGen(40, "alnum"), days: []int{150}}, // rotated 60 days ago; exposed
+		{path: "stg/kafka/schema-registry-token", owner: "data-platform", description: "API token of the staging schema registry",
+			tags: []string{"kafka", "streaming"}, every: "180d", by: "dave", value: demoGen(48, "hex"), days: []int{45}}, // exposed
+		{path: "stg/s3/access-key", owner: "data-platform", description: "AWS access key ID of the staging lake-writer",
+			tags: []string{"aws", "lake"}, every: "90d", by: "bob", value: demoAWSAccessKey, days: []int{30}}, // ok
+		{path: "stg/s3/secret-key", owner: "data-platform", description: "AWS secret access key of the staging lake-writer",
+			tags: []string{"aws", "lake"}, every: "90d", by: "bob", value: demoGen(40, "alnum"), days: []int{30}}, // ok
+		{path: "stg/partner/stripe-api-key", owner: "payments", description: "Stripe test-mode key of the revenue sync",
+			tags: []string{"partner", "stripe"}, every: "180d", runbook: "stripe-api-key", value: demoPrefixed("rk_test_", 32, "alnum"), days: []int{350}}, // rotated 170 days ago; due
+		{path: "stg/partner/segment-write-key", owner: "growth", description: "Segment write key of the staging event collector",
+			tags: []string{"partner", "events"}, every: "90d", value: demoGen(32, "alnum"), days: []int{230, 110}}, // overdue
+		{path: "stg/airflow/fernet-key", owner: "data-platform", description: "Fernet key of the staging Airflow",
+			tags: []string{"airflow"}, by: "bob", value: demoFernetKey, days: []int{200}}, // no-policy
+		{path: "stg/ml/feature-store-token", owner: "ml-platform", description: "Token of the staging feature store",
+			tags: []string{"ml", "features"}, every: "30d", value: demoGen(40, "alnum"), days: []int{38, 10}}, // ok
 
-	// dev: alice, bob and carol.
-	{path: "dev/warehouse/etl-password", owner: "data-platform", description: "Password of etl_service on the dev warehouse",
-		tags: []string{"warehouse", "etl"}, every: "180d", by: "bob", value: demoGen(24, "alnum"), days: []int{90}}, // ok
-	{path: "dev/postgres/orders-password", owner: "payments", description: "Login to the anonymised dev copy of the orders database",
-		tags: []string{"postgres"}, by: "bob", value: demoGen(20, "alnum"), days: []int{300}}, // no-policy
-	{path: "dev/kafka/sasl-password", owner: "data-platform", description: "SASL password of the dev Kafka cluster",
-		tags: []string{"kafka"}, every: "180d", value: demoGen(24, "alnum"), days: []int{20}}, // ok
-	{path: "dev/s3/access-key", owner: "data-platform", description: "AWS access key ID of the dev sandbox",
-		tags: []string{"aws"}, every: "180d", by: "bob", value: demoAWSAccessKey, days: []int{60}}, // ok
-	{path: "dev/s3/secret-key", owner: "data-platform", description: "AWS secret access key of the dev sandbox",
-		tags: []string{"aws"}, every: "180d", by: "bob", value: demoGen(40, "alnum"), days: []int{60}}, // ok
-	{path: "dev/airflow/fernet-key", owner: "data-platform", description: "Fernet key of the dev Airflow",
-		tags: []string{"airflow"}, value: demoFernetKey, days: []int{120}}, // no-policy
-	{path: "dev/jupyter/token", owner: "carol", description: "Token of Carol's shared notebook server",
-		tags: []string{"ml", "notebooks"}, every: "30d", by: "carol", value: demoGen(48, "hex"), days: []int{40, 5}}, // ok
-	{path: "dev/ml/wandb-api-key", owner: "ml-platform", description: "Weights & Biases API key of the experiment tracking",
-		tags: []string{"ml"}, every: "90d", by: "carol", value: demoGen(40, "hex"), days: []int{40}}, // ok
-	{path: "dev/partner/mixpanel-secret", owner: "growth", description: "Mixpanel project secret for the dev event export",
-		tags: []string{"partner", "events"}, every: "180d", value: demoGen(32, "hex"), days: []int{30}}, // ok
-	{path: "dev/growth/braze-api-key", owner: "growth", description: "Braze REST key of the campaign sync",
-		tags: []string{"partner", "campaigns"}, value: demoGen(36, "lower"), days: []int{75}}, // no-policy
+		// dev: alice, bob and carol.
+		{path: "dev/warehouse/etl-password", owner: "data-platform", description: "Password of etl_service on the dev warehouse",
+			tags: []string{"warehouse", "etl"}, every: "180d", by: "bob", value: demoGen(24, "alnum"), days: []int{90}}, // ok
+		{path: "dev/postgres/orders-password", owner: "payments", description: "Login to the anonymised dev copy of the orders database",
+			tags: []string{"postgres"}, by: "bob", value: demoGen(20, "alnum"), days: []int{300}}, // no-policy
+		{path: "dev/kafka/sasl-password", owner: "data-platform", description: "SASL password of the dev Kafka cluster",
+			tags: []string{"kafka"}, every: "180d", value: demoGen(24, "alnum"), days: []int{20}}, // ok
+		{path: "dev/s3/access-key", owner: "data-platform", description: "AWS access key ID of the dev sandbox",
+			tags: []string{"aws"}, every: "180d", by: "bob", value: demoAWSAccessKey, days: []int{60}}, // ok
+		{path: "dev/s3/secret-key", owner: "data-platform", description: "AWS secret access key of the dev sandbox",
+			tags: []string{"aws"}, every: "180d", by: "bob", value: demoGen(40, "alnum"), days: []int{60}}, // ok
+		{path: "dev/airflow/fernet-key", owner: "data-platform", description: "Fernet key of the dev Airflow",
+			tags: []string{"airflow"}, value: demoFernetKey, days: []int{120}}, // no-policy
+		{path: "dev/jupyter/token", owner: "carol", description: "Token of Carol's shared notebook server",
+			tags: []string{"ml", "notebooks"}, every: "30d", by: "carol", value: demoGen(48, "hex"), days: []int{40, 5}}, // ok
+		{path: "dev/ml/wandb-api-key", owner: "ml-platform", description: "Weights & Biases API key of the experiment tracking",
+			tags: []string{"ml"}, every: "90d", by: "carol", value: demoGen(40, "hex"), days: []int{40}}, // ok
+		{path: "dev/partner/mixpanel-secret", owner: "growth", description: "Mixpanel project secret for the dev event export",
+			tags: []string{"partner", "events"}, every: "180d", value: demoGen(32, "hex"), days: []int{30}}, // ok
+		{path: "dev/growth/braze-api-key", owner: "growth", description: "Braze REST key of the campaign sync",
+			tags: []string{"partner", "campaigns"}, value: demoGen(36, "lower"), days: []int{75}}, // no-policy
+	}
 }
 
 // Seed builds the sample inventory of `cabinet demo` in dir, an empty
@@ -215,7 +217,7 @@ func Seed(dir string, now time.Time) (*store.Store, *crypto.Identity, error) {
 		return err
 	})
 
-	for i, d := range demoSecrets {
+	for i, d := range demoSecrets() {
 		author := d.by
 		if author == "" {
 			author = demoUser
@@ -289,7 +291,7 @@ type demoStep struct {
 
 // addHistory adds the members' reads and the rotations to the steps.
 func addHistory(s *store.Store, ids map[string]*crypto.Identity, add func(time.Time, string, func(store.Act) error), daysAgo func(int, time.Duration) time.Time) {
-	for i, r := range demoReads {
+	for i, r := range demoReads() {
 		for j, days := range r.days {
 			// Spread over the day, so that no two reads share a time.
 			at := daysAgo(days, time.Duration(9+(i*3+j*5)%8)).Add(-time.Duration(i*11%60) * time.Minute)
@@ -299,7 +301,7 @@ func addHistory(s *store.Store, ids map[string]*crypto.Identity, add func(time.T
 			add(at, r.by, func(act store.Act) error { return seedRead(s, r, ids[r.by], act) })
 		}
 	}
-	for _, r := range demoRotations {
+	for _, r := range demoRotations() {
 		run := &rotationRun{s: s, ids: ids, r: r, value: valueOf(r.path)}
 		start := daysAgo(r.days, 6)
 		add(start, r.by, run.start)
@@ -315,7 +317,7 @@ func addHistory(s *store.Store, ids map[string]*crypto.Identity, add func(time.T
 
 // valueOf makes the values of path, as demoSecrets says.
 func valueOf(path string) func() ([]byte, error) {
-	for _, d := range demoSecrets {
+	for _, d := range demoSecrets() {
 		if d.path == path {
 			return d.value
 		}
