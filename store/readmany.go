@@ -45,21 +45,22 @@ func (s *Store) ReadMany(action, what string, reqs []ReadRequest, id *crypto.Ide
 
 // ReadEach is ReadMany for a scan, which looks for every value it can read:
 // a value that cannot be read is an error of its own (errs[i]), and a
-// line of its own in the audit log; the others are one line, listing
-// each value as PATH#N.
+// line of its own in the audit log; the others are one line that counts
+// them (a scan reads every value in the identity's scopes: listing them
+// would make a line of hundreds of kilobytes).
 func (s *Store) ReadEach(action, what string, reqs []ReadRequest, id *crypto.Identity, act Act) (values [][]byte, errs []error, err error) {
-	values, versions, errs := s.decryptAll(reqs, id)
-	var paths []string
-	var read []int
+	values, _, errs = s.decryptAll(reqs, id)
+	read, secrets := 0, map[string]bool{}
 	for i, e := range errs {
 		if e != nil {
-			_ = s.Audit(act.event(action, reqs[i].Path, versions[i], readOutcome(e), what+": "+oneLineOf(e)))
+			_ = s.Audit(act.event(action, reqs[i].Path, 0, readOutcome(e), what+": "+oneLineOf(e)))
 			continue
 		}
-		paths, read = append(paths, reqs[i].Path), append(read, versions[i])
+		read, secrets[reqs[i].Path] = read+1, true
 	}
-	if len(paths) > 0 {
-		if err := s.Audit(act.event(action, "", 0, inventory.OutcomeOK, inventory.ReadDetail(what, paths, read))); err != nil {
+	if read > 0 {
+		detail := fmt.Sprintf("%s: %s of %s", what, plural(read, "value"), plural(len(secrets), "secret"))
+		if err := s.Audit(act.event(action, "", 0, inventory.OutcomeOK, detail)); err != nil {
 			for _, v := range values {
 				clear(v)
 			}
@@ -70,19 +71,38 @@ func (s *Store) ReadEach(action, what string, reqs []ReadRequest, id *crypto.Ide
 }
 
 // decryptAll decrypts the values reqs name on every core, without
-// recording them.
+// recording them. Each secret file is read and parsed once, however many of
+// its versions are asked for (a scan reads the current and the previous).
 func (s *Store) decryptAll(reqs []ReadRequest, id *crypto.Identity) (values [][]byte, versions []int, errs []error) {
 	values, versions, errs = make([][]byte, len(reqs)), make([]int, len(reqs)), make([]error, len(reqs))
-	next := make(chan int, len(reqs))
-	for i := range reqs {
-		next <- i
+	var groups [][]int // indices of reqs, by path, in the order of first request
+	byPath := map[string]int{}
+	for i, r := range reqs {
+		g, ok := byPath[r.Path]
+		if !ok {
+			g = len(groups)
+			byPath[r.Path] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], i)
+	}
+	next := make(chan []int, len(groups))
+	for _, g := range groups {
+		next <- g
 	}
 	close(next)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(reqs)) {
+	for range min(runtime.GOMAXPROCS(0), len(groups)) {
 		wg.Go(func() {
-			for i := range next {
-				values[i], versions[i], errs[i] = s.readOne(reqs[i], id)
+			for g := range next {
+				sec, err := s.Load(reqs[g[0]].Path)
+				for _, i := range g {
+					if err != nil {
+						errs[i] = err
+						continue
+					}
+					values[i], versions[i], errs[i] = s.readVersion(sec, reqs[i].Sel, id)
+				}
 			}
 		})
 	}
@@ -107,18 +127,15 @@ func pathsOf(reqs []ReadRequest) []string {
 	return paths
 }
 
-// readOne decrypts one value, as Read does, without recording it.
-func (s *Store) readOne(r ReadRequest, id *crypto.Identity) ([]byte, int, error) {
-	sec, err := s.Load(r.Path)
+// readVersion decrypts the version of sec that sel picks, as Read does,
+// without recording it.
+func (s *Store) readVersion(sec *inventory.Secret, sel inventory.Selector, id *crypto.Identity) ([]byte, int, error) {
+	v, err := sec.Version(sel)
 	if err != nil {
-		return nil, 0, err
-	}
-	v, err := sec.Version(r.Sel)
-	if err != nil {
-		return nil, 0, inventory.WithHint(fmt.Errorf("%s: %w (%w)", r.Path, err, ErrNotFound), "`cabinet show "+r.Path+"` lists its versions")
+		return nil, 0, inventory.WithHint(fmt.Errorf("%s: %w (%w)", sec.Path, err, ErrNotFound), "`cabinet show "+sec.Path+"` lists its versions")
 	}
 	if v.Value == "" {
-		return nil, v.Number, fmt.Errorf("%s version %d is retired and its value was dropped: %w", r.Path, v.Number, ErrNotFound)
+		return nil, v.Number, fmt.Errorf("%s version %d is retired and its value was dropped: %w", sec.Path, v.Number, ErrNotFound)
 	}
 	value, err := s.openValue(sec, v, id)
 	return value, v.Number, err

@@ -44,7 +44,7 @@ func TestReadEachKeepsWhatItCanRead(t *testing.T) {
 	}
 	_, events := readAudit(t, s, "alice")
 	tail := events[len(events)-2:]
-	if tail[0].Outcome != "failed" || tail[1].Action != "scan" || tail[1].Detail != "scan: prod/a/one#1" {
+	if tail[0].Outcome != "failed" || tail[1].Action != "scan" || tail[1].Detail != "scan: 1 value of 1 secret" {
 		t.Errorf("the scan's lines: %+v", tail)
 	}
 	// Bob is no member: his reads are refused, each its own line.
