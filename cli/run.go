@@ -102,12 +102,16 @@ func runJob(a *App, o runOptions, args []string) error {
 	return nil
 }
 
+// envVar is one variable of a job's environment.
+type envVar struct{ Name, Value string }
+
 // jobEnvironment is the process's environment, then each env file's
-// variables, a later one replacing an earlier one of the same name.
-func jobEnvironment(a *App, files []string) ([]refs.EnvVar, error) {
-	var env []refs.EnvVar
+// variables (read as cabinet import reads a .env file), a later one
+// replacing an earlier one of the same name.
+func jobEnvironment(a *App, files []string) ([]envVar, error) {
+	var env []envVar
 	index := map[string]int{}
-	set := func(v refs.EnvVar) {
+	set := func(v envVar) {
 		if i, ok := index[v.Name]; ok {
 			env[i] = v
 			return
@@ -117,7 +121,7 @@ func jobEnvironment(a *App, files []string) ([]refs.EnvVar, error) {
 	}
 	for _, kv := range a.environ() {
 		if name, value, ok := strings.Cut(kv, "="); ok && name != "" {
-			set(refs.EnvVar{Name: name, Value: value})
+			set(envVar{Name: name, Value: value})
 		}
 	}
 	for _, f := range files {
@@ -125,12 +129,12 @@ func jobEnvironment(a *App, files []string) ([]refs.EnvVar, error) {
 		if err != nil {
 			return nil, usagef("--env-file %s: %v", f, err)
 		}
-		vars, err := refs.ParseEnvFile(data)
+		vars, err := inventory.ParseDotenv(data)
 		if err != nil {
 			return nil, usagef("--env-file %s: %v", f, err)
 		}
 		for _, v := range vars {
-			set(v)
+			set(envVar{Name: v.Key, Value: string(v.Value)})
 		}
 	}
 	return env, nil

@@ -90,7 +90,7 @@ func TestRunEnvFileAndExitCode(t *testing.T) {
 	}
 	bad := filepath.Join(e.dir, "bad.env")
 	os.WriteFile(bad, []byte("OK=1\nthis is no assignment\n"), 0o600)
-	if r := e.job(nil, "--env-file", bad, "--", "true"); r.code != ExitUsage || !strings.Contains(r.err, "bad.env: line 2: want NAME=VALUE") {
+	if r := e.job(nil, "--env-file", bad, "--", "true"); r.code != ExitUsage || !strings.Contains(r.err, "bad.env: line 2: not KEY=VALUE") {
 		t.Errorf("a bad env file: exit %d, %q", r.code, r.err)
 	}
 }
