@@ -10,19 +10,27 @@ import (
 // The files a user names on the command line (a .env file, a template, a
 // report's folder), outside any store.
 
-// writeFileAtomic writes name in dir whole or not at all: a temporary file
-// beside it, synced, then renamed over it. Mode 0600: a report names
-// secrets, members and who read what; a rendered file holds values.
+// writeFileAtomic writes name in dir whole or not at all, mode 0600: a
+// report names secrets, members and who read what; a rendered file holds
+// values. The data goes to a file with no name yet (see createUnnamed), or
+// elsewhere to a temporary file beside name, synced, then put in name's
+// place by a rename.
 func writeFileAtomic(dir, name string, data []byte) (err error) {
-	f, err := os.CreateTemp(dir, "."+name+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("failed to write %s: %w", filepath.Join(dir, name), err)
+	final := filepath.Join(dir, name)
+	f, publish, ok := createUnnamed(dir)
+	if !ok {
+		if f, err = os.CreateTemp(dir, "."+name+".*.tmp"); err != nil {
+			return fmt.Errorf("failed to write %s: %w", final, err)
+		}
+		publish = func(final string) error { return os.Rename(f.Name(), final) }
 	}
 	defer func() {
 		if err != nil {
 			f.Close()
-			os.Remove(f.Name())
-			err = fmt.Errorf("failed to write %s: %w", filepath.Join(dir, name), err)
+			if !ok {
+				os.Remove(f.Name())
+			}
+			err = fmt.Errorf("failed to write %s: %w", final, err)
 		}
 	}()
 	if err := f.Chmod(0o600); err != nil {
@@ -34,10 +42,10 @@ func writeFileAtomic(dir, name string, data []byte) (err error) {
 	if err := f.Sync(); err != nil {
 		return err
 	}
-	if err := f.Close(); err != nil {
+	if err := publish(final); err != nil {
 		return err
 	}
-	return os.Rename(f.Name(), filepath.Join(dir, name))
+	return f.Close()
 }
 
 // readSmallFile reads a file a user named, up to 1 MiB.

@@ -26,8 +26,9 @@ backslashes and newlines escaped); elsewhere as it is.
 
 Every reference is read before anything is written: one that does not exist,
 or that your identity may not read, is an error naming its line, and nothing
-is written. --out writes FILE to a new file, mode 0600, whole or not at all
-(a temporary file renamed over it). The render is one line in the audit log,
+is written. --out writes it to a file, mode 0600, whole or not at all: on
+Linux the values go to a file with no name until they are written and
+synced, so an interrupted render leaves no copy of them behind. The render is one line in the audit log,
 listing every value it read.`,
 		Example: `  cabinet render pipeline-config.yaml > /run/etl/config.yaml
   cabinet render --out .env .env.template`,
