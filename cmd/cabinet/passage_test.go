@@ -59,7 +59,15 @@ func (p *passageStore) insert(name, content string) {
 	var cmd *exec.Cmd
 	if p.passage != "" {
 		cmd = exec.Command(p.passage, "insert", "-m", name)
-		cmd.Env = append(os.Environ(), "PASSAGE_DIR="+p.dir, "PASSAGE_IDENTITIES_FILE="+p.identities)
+		// None of the caller's own passage settings: PASSAGE_RECIPIENTS or
+		// PASSAGE_RECIPIENTS_FILE would seal the entry to them rather than to
+		// the store's .age-recipients.
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, "PASSAGE_") {
+				cmd.Env = append(cmd.Env, kv)
+			}
+		}
+		cmd.Env = append(cmd.Env, "PASSAGE_DIR="+p.dir, "PASSAGE_IDENTITIES_FILE="+p.identities)
 	} else {
 		file := filepath.Join(p.dir, filepath.FromSlash(name)+".age")
 		if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
