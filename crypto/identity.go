@@ -62,7 +62,7 @@ func ParseIdentity(text, source string) (*Identity, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: line %d is not an age identity (AGE-SECRET-KEY-1…)", source, n)
 		}
-		id.keys = append(id.keys, k)
+		id.keys = append(id.keys, newX25519Key(k, line))
 		id.publics = append(id.publics, k.Recipient().String())
 	}
 	if len(id.keys) == 0 {

@@ -99,6 +99,9 @@ func seal(value []byte, recipients []age.Recipient) (string, error) {
 }
 
 func open(armored string, keys []age.Identity) ([]byte, error) {
+	if value, ok := openOneChunk(armored, keys); ok {
+		return value, nil
+	}
 	r, err := age.Decrypt(armor.NewReader(strings.NewReader(armored)), keys...)
 	if err != nil {
 		var noMatch *age.NoIdentityMatchError
