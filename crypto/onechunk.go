@@ -39,11 +39,10 @@ func openOneChunk(armored string, keys []age.Identity) ([]byte, bool) {
 	if err != nil || len(file) > maxOneChunkFile {
 		return nil, false
 	}
-	header, err := age.ExtractHeader(bytes.NewReader(file))
-	if err != nil || !bytes.HasPrefix(file, header) {
+	header, payload, ok := splitHeader(file)
+	if !ok {
 		return nil, false
 	}
-	payload := file[len(header):]
 	if len(payload) < payloadNonceSize+chacha20poly1305.Overhead || len(payload) > payloadNonceSize+payloadChunkSize+chacha20poly1305.Overhead {
 		return nil, false
 	}
@@ -70,4 +69,21 @@ func openOneChunk(armored string, keys []age.Identity) ([]byte, bool) {
 		return nil, false
 	}
 	return value, true
+}
+
+// splitHeader cuts an age file after its header: after the first line
+// that starts with "---", the MAC line (stanza lines start with "->",
+// their bodies are base64). age.DecryptHeader then parses and checks the
+// header; a wrong cut fails there or in the payload's AEAD.
+func splitHeader(file []byte) (header, payload []byte, ok bool) {
+	mac := bytes.Index(file, []byte("\n---"))
+	if mac < 0 {
+		return nil, nil, false
+	}
+	end := bytes.IndexByte(file[mac+1:], '\n')
+	if end < 0 {
+		return nil, nil, false
+	}
+	cut := mac + 1 + end + 1
+	return file[:cut], file[cut:], true
 }
