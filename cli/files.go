@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -20,6 +22,12 @@ func writeFileAtomic(dir, name string, data []byte) (err error) {
 	f, publish, ok := createUnnamed(dir)
 	if !ok {
 		if f, err = os.CreateTemp(dir, "."+name+".*.tmp"); err != nil {
+			// The error names the temporary file, which the user never
+			// asked for: say what it says of the folder instead.
+			var pathErr *fs.PathError
+			if errors.As(err, &pathErr) {
+				err = pathErr.Err
+			}
 			return fmt.Errorf("failed to write %s: %w", final, err)
 		}
 		publish = func(final string) error { return os.Rename(f.Name(), final) }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 
 	"github.com/cabinethq/cabinet/inventory"
 	"github.com/cabinethq/cabinet/refs"
+	"github.com/cabinethq/cabinet/store"
 )
 
 func newRenderCmd(a *App) *cobra.Command {
@@ -45,6 +47,13 @@ func runRender(a *App, file, out string) error {
 	data, err := readRenderInput(a, file)
 	if err != nil {
 		return err
+	}
+	if out != "" {
+		// Before any value is read: a folder that is not there would
+		// otherwise cost a decryption and an audit line for nothing.
+		if fi, err := os.Stat(filepath.Dir(out)); err != nil || !fi.IsDir() {
+			return errorOfKind(store.ErrNotFound, "--out %s: the folder %s does not exist; create it first", out, filepath.Dir(out))
+		}
 	}
 	text := string(data)
 	found := refs.Find(text)

@@ -142,6 +142,12 @@ func TestRender(t *testing.T) {
 	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("--out: %v, %v", fi, err)
 	}
+	// A folder that does not exist: said of the file asked for, not of a
+	// temporary file beside it.
+	nowhere := filepath.Join(e.dir, "missing", "rendered.yaml")
+	if r := e.run("", "render", yaml, "--out", nowhere); r.code != ExitNotFound || r.err != "cabinet: --out "+nowhere+": the folder "+filepath.Dir(nowhere)+" does not exist; create it first\n" {
+		t.Errorf("--out in a missing folder: exit %d, %q", r.code, r.err)
+	}
 	// A reference that cannot be read: its line, nothing written.
 	os.WriteFile(yaml, []byte("a: 1\nb: secret://prod/none/here\n"), 0o600)
 	os.Remove(out)
