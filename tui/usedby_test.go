@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/cabinethq/cabinet/crypto"
@@ -38,5 +39,31 @@ func TestTheDetailNamesTheFilesThatUseASecret(t *testing.T) {
 	}
 	if got := usedByText([]string{"a:1", "b:2", "c:3", "d:4", "e:5"}); got != "a:1, b:2, c:3 and 2 more" {
 		t.Errorf("usedByText = %q", got)
+	}
+}
+
+// TestTheDetailScreenShowsItsConsumers: the "used by" line of a secret's
+// detail, on a store whose store.yaml names a project folder; a secret
+// nothing references has no such line.
+func TestTheDetailScreenShowsItsConsumers(t *testing.T) {
+	s, id := testStore(t)
+	project := filepath.Join(filepath.Dir(s.Folder()), "etl")
+	os.MkdirAll(project, 0o700)
+	os.WriteFile(filepath.Join(project, "job.env"), []byte("A=1\nDB=secret://prod/db/password\n"), 0o600)
+	config := filepath.Join(s.Folder(), ".cabinet", "store.yaml")
+	data, _ := os.ReadFile(config)
+	os.WriteFile(config, append(data, []byte("projects: [../etl]\n")...), 0o600)
+	s, err := store.Open(s.Folder())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := startHarness(t, 120, 30, s, func() (*crypto.Identity, error) { return id, nil })
+	h.openSecret(dbPassword)
+	if view := h.m.View(); !strings.Contains(view, "used by") || !strings.Contains(view, "../etl/job.env:2") {
+		t.Errorf("the detail of %s does not name its consumer:\n%s", dbPassword, view)
+	}
+	h.openSecret("prod/kafka/sasl")
+	if view := h.m.View(); strings.Contains(view, "used by") {
+		t.Errorf("a secret nothing references has a used-by line:\n%s", view)
 	}
 }
