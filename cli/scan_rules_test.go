@@ -182,12 +182,7 @@ func TestScanAllowListSuppressesExactlyWhatItNames(t *testing.T) {
 // read, from a folder inside it too, and applies to --history's findings,
 // whose files are named from the top of the repository.
 func TestScanReadsTheRepositorysCabinetignore(t *testing.T) {
-	e := newEnv(t)
-	e.setup()
-	value := scanCanary()
-	e.must(value, "set", "prod/db/password", "--owner", "data")
-	dir := filepath.Join(e.dir, "repo")
-	gitRepo(t, dir)
+	e, value, dir := scanRepo(t)
 	writeFiles(t, dir, map[string]string{
 		"sub/a.env":      "DSN=postgres://etl:" + value + "@db/w\n",
 		"sub/b.env":      "T=" + githubToken() + "\n",
@@ -211,12 +206,7 @@ func TestScanReadsTheRepositorysCabinetignore(t *testing.T) {
 // A known value found in Git history is never printed, in the JSON
 // output either.
 func TestScanHistoryJSONShowsNoValue(t *testing.T) {
-	e := newEnv(t)
-	e.setup()
-	value := scanCanary()
-	e.must(value, "set", "prod/db/password", "--owner", "data")
-	dir := filepath.Join(e.dir, "repo")
-	gitRepo(t, dir)
+	e, value, dir := scanRepo(t)
 	writeFiles(t, dir, map[string]string{"notes.txt": "pw " + value + "\n"})
 	gittest.Run(t, dir, "add", ".")
 	gittest.Run(t, dir, "commit", "-q", "-m", "leak")

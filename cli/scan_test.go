@@ -213,13 +213,21 @@ func gitRepo(t *testing.T, dir string) {
 	gittest.Run(t, dir, "init", "-q", "-b", "main")
 }
 
-func TestScanHistoryFindsRemovedValues(t *testing.T) {
-	e := newEnv(t)
+// scanRepo is a store whose prod/db/password holds a canary value, and
+// an empty Git repository beside it.
+func scanRepo(t *testing.T) (e *env, value, dir string) {
+	t.Helper()
+	e = newEnv(t)
 	e.setup()
-	value := scanCanary()
+	value = scanCanary()
 	e.must(value, "set", "prod/db/password", "--owner", "data")
-	dir := filepath.Join(e.dir, "repo")
+	dir = filepath.Join(e.dir, "repo")
 	gitRepo(t, dir)
+	return e, value, dir
+}
+
+func TestScanHistoryFindsRemovedValues(t *testing.T) {
+	e, value, dir := scanRepo(t)
 	writeFiles(t, dir, map[string]string{"app.env": "A=1\n"})
 	gittest.Run(t, dir, "add", "app.env")
 	gittest.Run(t, dir, "commit", "-q", "-m", "first")
