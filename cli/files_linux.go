@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -19,11 +20,17 @@ func createUnnamed(dir string) (f *os.File, publish func(final string) error, ok
 	}
 	f = os.NewFile(uintptr(fd), filepath.Join(dir, "(unnamed)"))
 	publish = func(final string) error {
+		self := "/proc/self/fd/" + strconv.Itoa(fd)
+		// A new file is linked in place, and never has another name.
+		err := unix.Linkat(unix.AT_FDCWD, self, unix.AT_FDCWD, final, unix.AT_SYMLINK_FOLLOW)
+		if !errors.Is(err, unix.EEXIST) {
+			return err
+		}
 		// linkat will not replace final: link under a fresh name beside it,
-		// then rename over it. Only these two calls leave a name behind if
-		// the process dies between them, and the data is synced by then.
+		// then rename over it. Only these two calls leave a name of values
+		// behind if the process dies between them.
 		tmp := filepath.Join(dir, "."+filepath.Base(final)+"."+strconv.Itoa(os.Getpid())+"."+strconv.Itoa(fd)+".tmp")
-		if err := unix.Linkat(unix.AT_FDCWD, "/proc/self/fd/"+strconv.Itoa(fd), unix.AT_FDCWD, tmp, unix.AT_SYMLINK_FOLLOW); err != nil {
+		if err := unix.Linkat(unix.AT_FDCWD, self, unix.AT_FDCWD, tmp, unix.AT_SYMLINK_FOLLOW); err != nil {
 			return err
 		}
 		if err := os.Rename(tmp, final); err != nil {

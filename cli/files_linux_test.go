@@ -39,4 +39,14 @@ func TestAFileOfValuesHasNoNameUntilItIsWhole(t *testing.T) {
 	if string(data) != "new" || fi.Mode().Perm() != 0o600 || len(entries) != 1 {
 		t.Fatalf("%q, %v, %d entries", data, fi.Mode(), len(entries))
 	}
+	// A new file is linked in place under its own name.
+	if err := writeFileAtomic(dir, "new.env", []byte("A=1\n")); err != nil {
+		t.Fatal(err)
+	}
+	data, _ = os.ReadFile(filepath.Join(dir, "new.env"))
+	fi, _ = os.Stat(filepath.Join(dir, "new.env"))
+	entries, _ = os.ReadDir(dir)
+	if string(data) != "A=1\n" || fi.Mode().Perm() != 0o600 || len(entries) != 2 {
+		t.Fatalf("a new file: %q, %v, %d entries", data, fi.Mode(), len(entries))
+	}
 }
