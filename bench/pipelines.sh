@@ -18,8 +18,8 @@
 #      gitleaks dir on the same tree (installed with go install into the
 #      temporary folder when it is not on PATH; said when it cannot be):
 #      under 2 s, and no slower than gitleaks
-# Ten of the files hold a copy of a value inside a DSN, written there by
-# cabinet render; the scan must name exactly those ten. No value is printed:
+# Ten of the files hold a copy of a value inside a DSN: canaries the script
+# stores with cabinet set first; the scan must name exactly those ten. No value is printed:
 # every output goes to /dev/null or is counted.
 set -euo pipefail
 
@@ -109,12 +109,15 @@ awk -v dir="$tree" -v files="$FILES" 'BEGIN {
 		close(out)
 	}
 }'
-# Ten copies of a value inside a DSN, written by cabinet itself.
-for i in "${!readable[@]}"; do
-	printf 'DATABASE_URL=postgres://etl:secret://%s@db.internal:5432/etl\n' "${readable[$i]}" >"$tmp/dsn.$i.template"
+# Ten copies of a value inside a DSN. The values are canaries this script
+# makes and stores, so that no value cabinet decrypts is written to disk.
+for i in 0 1 2 3 4 5 6 7 8 9; do
+	canary="bench-canary-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+	printf '%s' "$canary" | "$cab" set "prod/bench/canary-$i" --owner bench >/dev/null
 	mkdir -p "$tree/svc$i"
-	"$cab" render "$tmp/dsn.$i.template" --out "$tree/svc$i/leaked-$i.env"
+	printf 'DATABASE_URL=postgres://etl:%s@db.internal:5432/etl\n' "$canary" >"$tree/svc$i/leaked-$i.env"
 done
+unset canary
 du_mb=$(du -sm --apparent-size "$tree" | cut -f1)
 
 found=$("$cab" scan --json "$tree" 2>/dev/null | jq '[.[] | select(.kind == "known-value")] | length') || true
@@ -131,7 +134,7 @@ scan_cmds=(-n "cabinet scan ($values)" "'$cab' scan '$tree'"
 	-n "cabinet scan --no-values" "'$cab' scan --no-values '$tree'")
 if [ -n "$gitleaks" ]; then
 	gl_version=$("$gitleaks" version 2>/dev/null || true)
-	[[ "$gl_version" == v* ]] || gl_version=$GITLEAKS_VERSION # go install leaves it unset
+	[[ "$gl_version" =~ ^v[0-9] ]] || gl_version=$GITLEAKS_VERSION # go install leaves it unset
 	scan_cmds+=(-n "gitleaks dir ($gl_version)" "'$gitleaks' dir --no-banner --log-level error --exit-code 0 '$tree'")
 fi
 hf -N -i --warmup 1 --runs 5 --export-json "$tmp/scan.json" "${scan_cmds[@]}"
